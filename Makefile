@@ -1,0 +1,41 @@
+# Two commands for a new user: `make book` (set up + build the website) and `make test`.
+# VENV may point outside the clone (CI caches it there, keyed on requirements.txt).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# nbgrader shells out to `alembic`, so the venv's bin/ must come first on PATH.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+# Keep TensorFlow quiet and on the CPU (no GPU here; avoids probing for CUDA).
+export TF_CPP_MIN_LOG_LEVEL := 2
+export CUDA_VISIBLE_DEVICES :=
+
+.PHONY: setup book exercises test lab clean
+
+$(VENV)/.requirements-installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+## setup: create the venv if missing, install the pinned requirements and the course package
+setup: $(VENV)/.requirements-installed
+	$(PY) -m pip install --quiet --no-deps --editable .
+	$(PY) -m regcourse.kernel
+
+## book: set up, then build the website into _build/html, executing every book notebook
+book: setup
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+
+## exercises: regenerate the student versions in exercises/ from solutions/
+exercises: setup
+	$(PY) -m autograder.release
+
+## test: set up, build the book (warnings are errors), run the whole test suite
+test: book
+	$(PY) -m pytest
+
+## lab: open JupyterLab on the exercises, with the nbgrader extension
+lab: setup
+	$(VENV)/bin/jupyter lab exercises
+
+clean:
+	rm -rf _build autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db

@@ -1,0 +1,1 @@
+"""Instructor side of the course: releasing exercises and grading submissions with nbgrader."""

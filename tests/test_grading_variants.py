@@ -1,0 +1,51 @@
+"""Grading is right both ways: other correct solutions get full marks, plausible mistakes lose
+exactly their task's points with feedback that says why (tests/variants/<assignment>.py)."""
+import importlib
+from pathlib import Path
+
+import pytest
+
+import notebook_runner
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(p.stem for p in (ROOT / "tests" / "variants").glob("ch*.py"))
+
+
+def source_notebook(assignment: str) -> Path:
+    (notebook,) = (ROOT / "solutions" / assignment).glob("*.ipynb")
+    return notebook
+
+
+def variants(assignment: str):
+    return importlib.import_module(f"variants.{assignment}")
+
+
+def cases(kind: str):
+    return [pytest.param(a, name, id=f"{a}-{name}") for a in ASSIGNMENTS for name in getattr(variants(a), kind)]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_solution_passes_every_test(assignment):
+    results = notebook_runner.run(source_notebook(assignment))
+    failed = {gid: r.error for gid, r in results.items() if not r.passed}
+    assert results and not failed
+
+
+@pytest.mark.parametrize("assignment, name", cases("CORRECT"))
+def test_other_correct_solution_gets_full_marks(assignment, name):
+    replace = variants(assignment).CORRECT[name]
+    results = notebook_runner.run(source_notebook(assignment), replace,
+                                  only_tests={f"test_{gid}" for gid in replace})
+    failed = {gid: r.error for gid, r in results.items() if not r.passed}
+    assert len(results) == len(replace) and not failed
+
+
+@pytest.mark.parametrize("assignment, name", cases("MISTAKES"))
+def test_plausible_mistake_loses_its_points_with_a_reason(assignment, name):
+    replace, must_fail, reason = variants(assignment).MISTAKES[name]
+    tested = must_fail | {f"test_{gid}" for gid in replace}
+    results = notebook_runner.run(source_notebook(assignment), replace, only_tests=tested)
+    failed = {gid for gid, r in results.items() if not r.passed}
+    assert failed == must_fail, {gid: r.error for gid, r in results.items()}
+    for gid in must_fail:
+        assert reason in results[gid].error, results[gid].error
