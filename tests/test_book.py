@@ -1,0 +1,81 @@
+"""The built website (`make book`, run before the tests with warnings as errors) is complete:
+every page of the table of contents, executed within budget, every figure with alt text,
+exercise pages shown unexecuted."""
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+NOTEBOOK_BUDGET_SECONDS = 60
+
+
+def toc_files() -> list[str]:
+    """Every file named in _toc.yml, in order."""
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+    return list(walk(yaml.safe_load((ROOT / "_toc.yml").read_text())))
+
+
+class Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    assert (HTML / "index.html").exists(), "run `make book` first (make test does)"
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_every_page_is_built(page):
+    assert (HTML / f"{page}.html").exists()
+
+
+@pytest.mark.parametrize("page", [p for p in toc_files() if p.startswith("book/")])
+def test_every_image_has_alt_text(page):
+    parser = Images()
+    parser.feed((HTML / f"{page}.html").read_text())
+    content = [img for img in parser.images if "_images/" in img.get("src", "")]
+    assert all(img.get("alt", "").strip() for img in content), [img.get("src") for img in content if not img.get("alt")]
+
+
+def test_every_book_notebook_runs_within_budget():
+    from jupyter_cache import get_cache
+
+    records = get_cache(str(ROOT / "_build" / ".jupyter_cache")).list_cache_records()
+    seconds = {Path(r.uri).relative_to(ROOT).as_posix(): r.data["execution_seconds"] for r in records}
+    notebooks = [p for p in toc_files() if (ROOT / f"{p}.ipynb").exists() and p.startswith("book/")]
+    assert set(notebooks) <= set(seconds), "a book notebook was not executed"
+    slow = {nb: round(seconds[nb]) for nb in notebooks if seconds[nb] > NOTEBOOK_BUDGET_SECONDS}
+    assert not slow, f"over {NOTEBOOK_BUDGET_SECONDS} s: {slow}"
+
+
+@pytest.mark.parametrize("page", [p for p in toc_files() if p.startswith("exercises/")])
+def test_exercise_pages_show_the_unexecuted_student_version(page):
+    html = (HTML / f"{page}.html").read_text()
+    assert "not implemented yet" in html
+    assert not re.search(r'class="cell_output', html), "an exercise notebook was executed"
+    assert "BEGIN SOLUTION" not in html and "HIDDEN TESTS" not in html
+
+
+@pytest.mark.parametrize("page", [p for p in toc_files() if p.startswith("book/") and (ROOT / f"{p}.ipynb").exists()])
+def test_book_notebooks_show_no_errors(page):
+    html = (HTML / f"{page}.html").read_text()
+    assert "Traceback" not in html and "output stderr" not in html
