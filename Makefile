@@ -10,14 +10,17 @@ export CUDA_VISIBLE_DEVICES :=
 
 .PHONY: setup book exercises test lab clean
 
-$(VENV)/.requirements-installed: requirements.txt
+# The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
+REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+
+$(REQUIREMENTS_STAMP):
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
 ## setup: create the venv if missing, install the pinned requirements and the course package
-setup: $(VENV)/.requirements-installed
+setup: $(REQUIREMENTS_STAMP)
 	$(PY) -m pip install --quiet --no-deps --editable .
 	$(PY) -m regcourse.kernel
 
