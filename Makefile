@@ -8,7 +8,10 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export CUDA_VISIBLE_DEVICES :=
 
-.PHONY: setup book exercises test lab clean
+# Root installs system packages directly; anyone else goes through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: setup book exercises test lab clean browser-deps
 
 # The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
 REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
@@ -32,13 +35,23 @@ book: setup
 exercises: setup
 	$(PY) -m autograder.release
 
+## browser-deps: what the browser tests need besides the venv (playwright is pinned in
+## requirements.txt): Debian's Chromium, and from npm axe-core and the MathJax release the book loads
+browser-deps: setup node_modules/.installed
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 ## test: set up, build the book (warnings are errors), run the whole test suite
-test: book
+test: book browser-deps
 	$(PY) -m pytest
 
 ## lab: open JupyterLab on the exercises, with the nbgrader extension
 lab: setup
-	$(VENV)/bin/jupyter lab exercises
+	$(VENV)/bin/jupyter lab exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
 	rm -rf _build autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db

@@ -1,0 +1,597 @@
+"""Grading variants for exercise 2 (L1, L2 and Elastic Net): see CONTRIBUTING.md.
+
+CORRECT: other correct solutions (loops, float32, other algebra, other solvers, other Keras
+spellings) that must get full marks. MISTAKES: plausible wrong solutions, each with the
+exact set of graded test cells that must fail and a fragment of the message the student sees.
+"""
+
+# ---------------------------------------------------------------------------------------------
+# Correct solutions written differently.
+# ---------------------------------------------------------------------------------------------
+CORRECT = {
+    "loops_and_isinstance_ndarray": {
+        "l1_penalty": '''
+def l1_penalty(weights, l1):
+    if isinstance(weights, np.ndarray):
+        weights = [weights]
+    total = 0.0
+    for array in weights:
+        for value in np.ravel(array):
+            total += abs(float(value))
+    return l1 * total
+''',
+        "l2_penalty": '''
+def l2_penalty(weights, l2):
+    if isinstance(weights, np.ndarray):
+        weights = [weights]
+    return l2 * sum(float(np.vdot(a, a)) for a in weights)
+''',
+        # Builds on the (correct) functions of tasks 1 and 2, as the task allows.
+        "elastic_net_penalty": '''
+def elastic_net_penalty(weights, l1, l2):
+    return l1_penalty(weights, l1) + l2_penalty(weights, l2)
+''',
+    },
+    "concatenate_and_float32": {
+        "l1_penalty": '''
+def l1_penalty(weights, l1):
+    arrays = list(weights) if isinstance(weights, (list, tuple)) else [weights]
+    flat = np.concatenate([np.asarray(a, dtype=np.float32).ravel() for a in arrays])
+    return np.float32(l1) * np.sum(np.abs(flat))
+''',
+        "l2_penalty": '''
+def l2_penalty(weights, l2):
+    arrays = list(weights) if isinstance(weights, (list, tuple)) else [weights]
+    flat = np.concatenate([np.asarray(a, dtype=np.float32).ravel() for a in arrays])
+    return np.float32(l2) * np.dot(flat, flat)
+''',
+        "elastic_net_penalty": '''
+def elastic_net_penalty(weights, l1, l2):
+    arrays = weights if type(weights) is list else [weights]
+    return sum(l1 * np.linalg.norm(np.ravel(a), 1) + l2 * np.linalg.norm(np.ravel(a)) ** 2 for a in arrays)
+''',
+    },
+    "where_and_clip": {
+        "l1_subgradient": '''
+def l1_subgradient(w, l1):
+    w = np.asarray(w)
+    return np.where(w > 0, l1, np.where(w < 0, -l1, 0.0))
+''',
+        "l2_gradient": '''
+def l2_gradient(w, l2):
+    return l2 * (np.asarray(w) + np.asarray(w))
+''',
+        "soft_threshold": '''
+def soft_threshold(w, t):
+    w = np.asarray(w, dtype=float)
+    return w - np.clip(w, -t, t)
+''',
+    },
+    "two_sided_max_and_loops": {
+        "l1_subgradient": '''
+def l1_subgradient(w, l1):
+    w = np.asarray(w, dtype=float)
+    out = np.zeros_like(w)
+    for index, value in np.ndenumerate(w):
+        if value > 0:
+            out[index] = l1
+        elif value < 0:
+            out[index] = -l1
+    return out
+''',
+        "soft_threshold": '''
+def soft_threshold(w, t):
+    w = np.asarray(w, dtype=float)
+    return np.maximum(w - t, 0.0) - np.maximum(-w - t, 0.0)
+''',
+    },
+    "inverse_matrix_and_coordinate_descent": {
+        "ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    return np.linalg.inv(X.T @ X + alpha * np.identity(X.shape[1])) @ X.T @ y
+''',
+        "lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, p = X.shape
+    w = np.zeros(p)
+    residual = y.copy()
+    col_sq = (X ** 2).sum(axis=0) / n
+    for _ in range(n_iters):
+        for j in range(p):
+            if col_sq[j] == 0:
+                continue
+            residual += X[:, j] * w[j]
+            rho = X[:, j] @ residual / n
+            w[j] = np.sign(rho) * max(abs(rho) - alpha, 0.0) / col_sq[j]
+            residual -= X[:, j] * w[j]
+    return w
+''',
+    },
+    "augmented_lstsq_and_fista": {
+        "ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    p = X.shape[1]
+    X_aug = np.vstack([X, np.sqrt(alpha) * np.eye(p)])
+    y_aug = np.concatenate([y, np.zeros(p)])
+    return np.linalg.lstsq(X_aug, y_aug, rcond=None)[0]
+''',
+        # Accelerated proximal gradient with the (larger, safe) Frobenius bound on the Lipschitz constant.
+        "lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    n, p = X.shape
+    L = np.sum(X ** 2) / n
+    w = np.zeros(p)
+    v = w.copy()
+    s = 1.0
+    for _ in range(n_iters):
+        grad = X.T @ (X @ v - y) / n
+        u = v - grad / L
+        w_next = np.sign(u) * np.maximum(np.abs(u) - alpha / L, 0)
+        s_next = (1 + np.sqrt(1 + 4 * s * s)) / 2
+        v = w_next + (s - 1) / s_next * (w_next - w)
+        w, s = w_next, s_next
+    return w
+''',
+    },
+    "svd_ridge_and_float32_ista": {
+        "ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt.T @ ((s / (s ** 2 + alpha)) * (U.T @ y))
+''',
+        "lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    n = X.shape[0]
+    step = np.float32(1.0 / np.linalg.norm(X, 2) ** 2 * n)
+    w = np.zeros(X.shape[1], dtype=np.float32)
+    for _ in range(n_iters):
+        z = w - step * X.T @ (X @ w - y) / n
+        w = np.sign(z) * np.maximum(np.abs(z) - step * alpha, 0)
+    return w
+''',
+    },
+    "density_formulas_rewritten": {
+        "gaussian_neg_log_prior": '''
+def gaussian_neg_log_prior(w, sigma):
+    w = np.asarray(w, dtype=float)
+    log_density = -np.log(sigma) - 0.5 * np.log(2 * np.pi) - 0.5 * (w / sigma) ** 2
+    return -log_density.sum()
+''',
+        "laplace_neg_log_prior": '''
+def laplace_neg_log_prior(w, b):
+    w = np.asarray(w, dtype=float)
+    return w.size * np.log(2 * b) + np.sum(np.abs(w)) / b
+''',
+        "map_l2_strength": '''
+def map_l2_strength(noise_var, prior_var):
+    # minimize ||y - Xw||^2 / (2 s2) + ||w||^2 / (2 tau2), times 2 s2
+    return 2 * noise_var * (1 / (2 * prior_var))
+''',
+        "map_l1_strength": '''
+def map_l1_strength(noise_var, prior_scale):
+    return noise_var / prior_scale * 2
+''',
+    },
+    "keras_functional_aliases": {
+        "build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    from keras import layers, regularizers
+    inputs = keras.Input(shape=(input_dim,))
+    h = layers.Dense(128, kernel_regularizer=regularizers.l1_l2(l1=l1, l2=l2))(inputs)
+    h = layers.Activation("relu")(h)
+    h = layers.Dense(64, activation="relu", kernel_regularizer=regularizers.l1_l2(l1=l1, l2=l2))(h)
+    outputs = layers.Dense(1, activation="sigmoid")(h)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=keras.losses.BinaryCrossentropy(),
+                  metrics=["accuracy"])
+    return model
+''',
+    },
+    "keras_callable_regularizer_and_input_shape": {
+        # A plain function as the regularizer, and the seed's deprecated input_shape argument
+        # (its warning goes to stdout through show_warnings_on_stdout).
+        "build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    def penalty(kernel):
+        return l1 * keras.ops.sum(keras.ops.abs(kernel)) + l2 * keras.ops.sum(keras.ops.square(kernel))
+
+    model = keras.models.Sequential([
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty, input_shape=(input_dim,)),
+        keras.layers.Dense(64, activation="relu", kernel_regularizer=penalty),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+''',
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Plausible mistakes: (replaced solution cells, exactly the tests that must fail, message fragment).
+# ---------------------------------------------------------------------------------------------
+MISTAKES = {
+    "l2_half_factor": (
+        {"l2_penalty": '''
+def l2_penalty(weights, l2):
+    arrays = weights if isinstance(weights, list) else [weights]
+    return 0.5 * l2 * sum(np.sum(np.asarray(a) ** 2) for a in arrays)
+'''},
+        {"test_l2_penalty"},
+        "l2_penalty([1, -2, 0, 3], l2=0.1) returned 0.7; expected 1.4",
+    ),
+    "l1_forgets_abs": (
+        {"l1_penalty": '''
+def l1_penalty(weights, l1):
+    arrays = weights if isinstance(weights, list) else [weights]
+    return l1 * sum(np.sum(a) for a in arrays)
+'''},
+        {"test_l1_penalty"},
+        "l1_penalty([1, -2, 0, 3], l1=0.1) returned 0.2; expected 0.6",
+    ),
+    "penalty_ignores_lists": (
+        {"l1_penalty": '''
+def l1_penalty(weights, l1):
+    return l1 * np.sum(np.abs(np.asarray(weights)))
+'''},
+        {"test_l1_penalty"},
+        "inhomogeneous",
+    ),
+    "penalty_only_first_array": (
+        {"l2_penalty": '''
+def l2_penalty(weights, l2):
+    w = weights[0] if isinstance(weights, list) else weights
+    return l2 * np.sum(np.square(w))
+'''},
+        {"test_l2_penalty"},
+        "a list of two arrays",
+    ),
+    "elastic_net_swapped": (
+        {"elastic_net_penalty": '''
+def elastic_net_penalty(weights, l1, l2):
+    arrays = weights if isinstance(weights, list) else [weights]
+    return sum(l2 * np.abs(a).sum() + l1 * np.square(a).sum() for a in arrays)
+'''},
+        {"test_elastic_net_penalty"},
+        "elastic_net_penalty([1, -2, 0, 3], l1=0.1, l2=0.01)",
+    ),
+    "elastic_net_half_l2": (
+        {"elastic_net_penalty": '''
+def elastic_net_penalty(weights, l1, l2):
+    arrays = weights if isinstance(weights, list) else [weights]
+    return sum(l1 * np.abs(a).sum() + 0.5 * l2 * np.square(a).sum() for a in arrays)
+'''},
+        {"test_elastic_net_penalty"},
+        "expected 0.74",
+    ),
+    "subgradient_divides_by_abs": (
+        {"l1_subgradient": '''
+def l1_subgradient(w, l1):
+    return l1 * w / np.abs(w)
+'''},
+        {"test_l1_subgradient"},
+        "non-finite value",
+    ),
+    "subgradient_sign_zero_positive": (
+        {"l1_subgradient": '''
+def l1_subgradient(w, l1):
+    return np.where(np.asarray(w) >= 0, l1, -l1)
+'''},
+        {"test_l1_subgradient"},
+        "l1_subgradient([-2, 0, 3], l1=0.5): 1 of 3 values are wrong",
+    ),
+    "subgradient_forgets_l1": (
+        {"l1_subgradient": '''
+def l1_subgradient(w, l1):
+    return np.sign(w)
+'''},
+        {"test_l1_subgradient"},
+        "l1_subgradient([-2, 0, 3], l1=0.5): 2 of 3 values are wrong",
+    ),
+    "l2_gradient_half": (
+        {"l2_gradient": '''
+def l2_gradient(w, l2):
+    return l2 * np.asarray(w, dtype=float)
+'''},
+        {"test_l2_gradient"},
+        "l2_gradient([-2, 0, 3], l2=0.5): 2 of 3 values are wrong",
+    ),
+    "soft_threshold_crosses_zero": (
+        {"soft_threshold": '''
+def soft_threshold(w, t):
+    return w - t * np.sign(w)
+'''},
+        {"test_soft_threshold"},
+        "soft_threshold([-3, -0.5, 0, 0.5, 3], t=1): 2 of 5 values are wrong",
+    ),
+    "hard_threshold": (
+        {"soft_threshold": '''
+def soft_threshold(w, t):
+    return np.where(np.abs(w) > t, w, 0.0)
+'''},
+        {"test_soft_threshold"},
+        "soft_threshold([-3, -0.5, 0, 0.5, 3], t=1)",
+    ),
+    "soft_threshold_positive_side_only": (
+        {"soft_threshold": '''
+def soft_threshold(w, t):
+    return np.maximum(w - t, 0.0)
+'''},
+        {"test_soft_threshold"},
+        "got 0, expected -2",
+    ),
+    "ridge_two_alpha": (
+        {"ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    return np.linalg.solve(X.T @ X + 2 * alpha * np.eye(X.shape[1]), X.T @ y)
+'''},
+        {"test_ridge_fit"},
+        "ridge_fit(X = [[1, 0], [-1, 0], [0, 1], [0, -1]], y = [2, -2, 4, -4], alpha=2)",
+    ),
+    "ridge_with_intercept": (
+        {"ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    Xc = X - X.mean(axis=0)
+    yc = y - y.mean()
+    return np.linalg.solve(Xc.T @ Xc + alpha * np.eye(X.shape[1]), Xc.T @ yc)
+'''},
+        {"test_ridge_fit"},
+        "(no intercept: do not center)",
+    ),
+    "ridge_alpha_added_everywhere": (
+        {"ridge_fit": '''
+def ridge_fit(X, y, alpha):
+    return np.linalg.solve(X.T @ X + alpha, X.T @ y)
+'''},
+        {"test_ridge_fit"},
+        "ridge_fit(X = [[1, 0], [-1, 0], [0, 1], [0, -1]], y = [2, -2, 4, -4], alpha=2)",
+    ),
+    "lasso_without_1_over_2n": (
+        {"lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    # minimizes ||y - Xw||^2 + alpha ||w||_1 instead
+    L = 2 * np.linalg.norm(X, 2) ** 2
+    w = np.zeros(X.shape[1])
+    for _ in range(n_iters):
+        z = w - 2 * X.T @ (X @ w - y) / L
+        w = np.sign(z) * np.maximum(np.abs(z) - alpha / L, 0)
+    return w
+'''},
+        {"test_lasso_fit"},
+        "lasso_fit(X with orthogonal columns, y, alpha=0.5)",
+    ),
+    "lasso_1_over_n": (
+        {"lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    # minimizes (1/n) ||y - Xw||^2 + alpha ||w||_1 instead
+    n = X.shape[0]
+    L = 2 * np.linalg.norm(X, 2) ** 2 / n
+    w = np.zeros(X.shape[1])
+    for _ in range(n_iters):
+        z = w - 2 * X.T @ (X @ w - y) / n / L
+        w = np.sign(z) * np.maximum(np.abs(z) - alpha / L, 0)
+    return w
+'''},
+        {"test_lasso_fit"},
+        "lasso_fit(X with orthogonal columns, y, alpha=0.5)",
+    ),
+    "lasso_shrink_crosses_zero": (
+        {"lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    n = X.shape[0]
+    step = n / np.linalg.norm(X, 2) ** 2
+    w = np.zeros(X.shape[1])
+    for _ in range(n_iters):
+        z = w - step * X.T @ (X @ w - y) / n
+        w = z - step * alpha * np.sign(z)
+    return w
+'''},
+        {"test_lasso_fit"},
+        "lasso_fit(X with orthogonal columns, y, alpha=1.5)",
+    ),
+    "lasso_with_intercept": (
+        {"lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    X = X - X.mean(axis=0)
+    y = y - y.mean()
+    n = X.shape[0]
+    step = n / max(np.linalg.norm(X, 2) ** 2, 1e-12)
+    w = np.zeros(X.shape[1])
+    for _ in range(n_iters):
+        z = w - step * X.T @ (X @ w - y) / n
+        w = np.sign(z) * np.maximum(np.abs(z) - step * alpha, 0)
+    return w
+'''},
+        {"test_lasso_fit"},
+        "lasso_fit(X with orthogonal columns, y, alpha=0.5)",
+    ),
+    "lasso_step_one": (
+        # Step 1 is right for standardized, uncorrelated columns (the public examples) and
+        # diverges on columns with nonzero means (the hidden ones).
+        {"lasso_fit": '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    n = X.shape[0]
+    w = np.zeros(X.shape[1])
+    with np.errstate(all="ignore"):
+        for _ in range(n_iters):
+            z = w - X.T @ (X @ w - y) / n
+            w = np.sign(z) * np.maximum(np.abs(z) - alpha, 0)
+    return w
+'''},
+        {"test_lasso_fit"},
+        "against scikit-learn's Lasso(alpha, fit_intercept=False)",
+    ),
+    "gaussian_without_normalizer": (
+        {"gaussian_neg_log_prior": '''
+def gaussian_neg_log_prior(w, sigma):
+    return np.sum(np.asarray(w) ** 2) / (2 * sigma ** 2)
+'''},
+        {"test_gaussian_neg_log_prior"},
+        "gaussian_neg_log_prior([0], sigma=1) returned 0; expected 0.9189",
+    ),
+    "gaussian_normalizer_once": (
+        {"gaussian_neg_log_prior": '''
+def gaussian_neg_log_prior(w, sigma):
+    return 0.5 * np.log(2 * np.pi * sigma ** 2) + np.sum(np.asarray(w) ** 2) / (2 * sigma ** 2)
+'''},
+        {"test_gaussian_neg_log_prior"},
+        "gaussian_neg_log_prior([2, -2], sigma=2)",
+    ),
+    "gaussian_sigma_not_squared": (
+        {"gaussian_neg_log_prior": '''
+def gaussian_neg_log_prior(w, sigma):
+    w = np.asarray(w, dtype=float)
+    return np.sum(0.5 * np.log(2 * np.pi * sigma) + w ** 2 / (2 * sigma ** 2))
+'''},
+        {"test_gaussian_neg_log_prior"},
+        "gaussian_neg_log_prior([2, -2], sigma=2)",
+    ),
+    "laplace_without_normalizer": (
+        {"laplace_neg_log_prior": '''
+def laplace_neg_log_prior(w, b):
+    return np.sum(np.abs(w)) / b
+'''},
+        {"test_laplace_neg_log_prior"},
+        "laplace_neg_log_prior([1, -3], b=1) returned 4",
+    ),
+    "laplace_log_b_instead_of_log_2b": (
+        {"laplace_neg_log_prior": '''
+def laplace_neg_log_prior(w, b):
+    w = np.asarray(w, dtype=float)
+    return np.sum(np.log(b) + np.abs(w) / b)
+'''},
+        {"test_laplace_neg_log_prior"},
+        "laplace_neg_log_prior([0], b=0.5)",
+    ),
+    "laplace_forgets_abs": (
+        {"laplace_neg_log_prior": '''
+def laplace_neg_log_prior(w, b):
+    w = np.asarray(w, dtype=float)
+    return np.sum(np.log(2 * b) + w / b)
+'''},
+        {"test_laplace_neg_log_prior"},
+        "laplace_neg_log_prior([1, -3], b=1)",
+    ),
+    "map_l2_inverted": (
+        {"map_l2_strength": '''
+def map_l2_strength(noise_var, prior_var):
+    return prior_var / noise_var
+'''},
+        {"test_map_l2_strength"},
+        "map_l2_strength(noise_var=1.0, prior_var=4.0)",
+    ),
+    "map_l2_half": (
+        {"map_l2_strength": '''
+def map_l2_strength(noise_var, prior_var):
+    return noise_var / (2 * prior_var)
+'''},
+        {"test_map_l2_strength"},
+        "map_l2_strength(noise_var=1, prior_var=1) returned 0.5; expected 1",
+    ),
+    "map_l2_standard_deviations": (
+        {"map_l2_strength": '''
+def map_l2_strength(noise_var, prior_var):
+    return np.sqrt(noise_var) / np.sqrt(prior_var)
+'''},
+        {"test_map_l2_strength"},
+        "map_l2_strength(noise_var=1.0, prior_var=4.0)",
+    ),
+    "map_l1_off_by_two": (
+        {"map_l1_strength": '''
+def map_l1_strength(noise_var, prior_scale):
+    return noise_var / prior_scale
+'''},
+        {"test_map_l1_strength"},
+        "returned 1; expected 2",
+    ),
+    "map_l1_twice": (
+        # Doubles instead of halving: 2 * noise_var divided by b / 2.
+        {"map_l1_strength": '''
+def map_l1_strength(noise_var, prior_scale):
+    return 2 * noise_var / (prior_scale / 2)
+'''},
+        {"test_map_l1_strength"},
+        "returned 4; expected 2",
+    ),
+    "map_l1_standard_deviation": (
+        {"map_l1_strength": '''
+def map_l1_strength(noise_var, prior_scale):
+    return 2 * np.sqrt(noise_var) / prior_scale
+'''},
+        {"test_map_l1_strength"},
+        "map_l1_strength(noise_var=0.25, prior_scale=0.1)",
+    ),
+    "keras_output_layer_regularized": (
+        {"build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(64, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(1, activation="sigmoid", kernel_regularizer=reg)])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''},
+        {"test_build_regularized_classifier"},
+        "the output layer and the biases are not regularized",
+    ),
+    "keras_l2_only": (
+        {"build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L2(l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(64, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''},
+        {"test_build_regularized_classifier"},
+        "model.losses sum to",
+    ),
+    "keras_biases_regularized": (
+        {"build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation="relu", kernel_regularizer=reg, bias_regularizer=reg),
+                              keras.layers.Dense(64, activation="relu", kernel_regularizer=reg, bias_regularizer=reg),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''},
+        {"test_build_regularized_classifier"},
+        "after the kernels were changed",
+    ),
+    "keras_wrong_loss": (
+        {"build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(64, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+    return model
+'''},
+        {"test_build_regularized_classifier"},
+        "expected the binary cross-entropy",
+    ),
+    "keras_softmax_single_unit": (
+        {"build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(64, activation="relu", kernel_regularizer=reg),
+                              keras.layers.Dense(1, activation="softmax")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''},
+        {"test_build_regularized_classifier"},
+        "use a sigmoid output",
+    ),
+}

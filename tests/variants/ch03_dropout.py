@@ -1,0 +1,376 @@
+"""Grading variants of ch03_dropout: other correct solutions (full marks) and plausible mistakes.
+
+Format: see CONTRIBUTING.md. CORRECT maps a name to replaced solution cells; MISTAKES maps a
+name to (replaced cells, the exact set of graded test cells that must fail, a fragment of
+the message the student sees).
+"""
+
+# --- task 1 and 2: inverted dropout, forward and backward ------------------------------------
+
+_BINOMIAL_TUPLE_CACHE = {
+    "dropout_forward": '''
+def dropout_forward(x, rate, training, rng):
+    if rate < 0 or rate >= 1:
+        raise ValueError("the dropout rate must be at least 0 and below 1")
+    if training:
+        keep_prob = 1.0 - rate
+        mask = rng.binomial(1, keep_prob, size=x.shape)
+        return x * mask / keep_prob, (mask, keep_prob)
+    return x.copy(), (np.ones_like(x), 1.0)
+''',
+    "dropout_backward": '''
+def dropout_backward(dout, cache):
+    mask, keep_prob = cache
+    return dout * mask / keep_prob
+''',
+}
+
+_UNIFORM_FLOAT32 = {
+    "dropout_forward": '''
+def dropout_forward(x, rate, training, rng):
+    if not (0.0 <= rate < 1.0):
+        raise ValueError(f"bad rate {rate}")
+    x = np.asarray(x, dtype=np.float32)
+    if not training:
+        return x, {"training": False}
+    keep = np.float32(1 - rate)
+    mask = (rng.uniform(0, 1, size=x.shape).astype(np.float32) >= np.float32(rate)).astype(np.float32)
+    return mask * x / keep, {"training": True, "mask": mask, "keep": keep}
+''',
+    "dropout_backward": '''
+def dropout_backward(dout, cache):
+    if not cache["training"]:
+        return dout
+    return (dout * cache["mask"] / cache["keep"]).astype(np.float32)
+''',
+}
+
+_WHERE_LOOP = {
+    "dropout_forward": '''
+def dropout_forward(x, rate, training, rng):
+    if rate >= 1 or rate < 0:
+        raise ValueError("rate should be in [0, 1)")
+    scale = np.ones(x.shape)
+    if training:
+        draws = rng.random(size=x.size).reshape(x.shape)
+        for index in np.ndindex(x.shape):
+            scale[index] = 0.0 if draws[index] < rate else 1.0 / (1.0 - rate)
+    out = np.where(scale > 0, x * scale, 0.0)
+    return out, scale
+''',
+    "dropout_backward": '''
+def dropout_backward(dout, cache):
+    dx = np.zeros_like(dout, dtype=float)
+    for index in np.ndindex(dout.shape):
+        dx[index] = dout[index] * cache[index]
+    return dx
+''',
+}
+
+_CHOICE_CLASS_CACHE = {
+    "dropout_forward": '''
+class _DropoutCache:
+    def __init__(self, mask, rate):
+        self.mask, self.rate = mask, rate
+
+def dropout_forward(x, rate, training, rng):
+    if not 0 <= rate < 1:
+        raise ValueError("rate must be in [0, 1)")
+    if not training:
+        return x, _DropoutCache(None, rate)
+    mask = rng.choice([False, True], size=x.shape, p=[rate, 1 - rate])
+    return np.where(mask, x / (1 - rate), 0), _DropoutCache(mask, rate)
+''',
+    "dropout_backward": '''
+def dropout_backward(dout, cache):
+    if cache.mask is None:
+        return dout
+    return np.where(cache.mask, dout / (1 - cache.rate), 0)
+''',
+}
+
+# --- task 3: vanilla dropout -----------------------------------------------------------------
+
+_VANILLA_BINOMIAL = {"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    if training:
+        mask = rng.binomial(n=1, p=1 - rate, size=np.shape(x))
+        return mask * x, mask
+    return x * (1 - rate), None
+'''}
+
+_VANILLA_FLOAT32_NO_CACHE = {"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    x = np.asarray(x, dtype=np.float32)
+    keep = np.float32(1.0 - rate)
+    if not training:
+        return keep * x, None
+    return x * (rng.random(x.shape, dtype=np.float32) < keep), None
+'''}
+
+# --- task 4: Monte Carlo dropout -------------------------------------------------------------
+
+_MC_TILE = {"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    big = np.tile(x, (n_samples, 1))                        # n_samples copies, one pass
+    preds = np.asarray(model(big, training=True)).reshape(n_samples, len(x), -1)
+    return preds.mean(axis=0), preds.std(axis=0)
+'''}
+
+_MC_REPEAT_DDOF1 = {"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    big = np.repeat(np.asarray(x, dtype=np.float64), n_samples, axis=0)
+    preds = np.array(model(big, training=True)).reshape(len(x), n_samples, -1)
+    return preds.mean(axis=1), preds.std(axis=1, ddof=1)
+'''}
+
+_MC_KERAS_OPS = {"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = keras.ops.stack([model(x, training=True) for _ in range(n_samples)], axis=0)
+    mean = keras.ops.mean(preds, axis=0)
+    std = keras.ops.sqrt(keras.ops.mean(keras.ops.square(preds - mean), axis=0))
+    return keras.ops.convert_to_numpy(mean), keras.ops.convert_to_numpy(std)
+'''}
+
+_MC_RUNNING = {"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    total, total_sq = 0.0, 0.0
+    for _ in range(n_samples):
+        y = model.__call__(x, training=True).numpy().astype(np.float64)
+        total, total_sq = total + y, total_sq + y**2
+    mean = total / n_samples
+    return mean, np.sqrt(np.maximum(total_sq / n_samples - mean**2, 0.0))
+'''}
+
+# --- task 5: the Keras model -----------------------------------------------------------------
+
+_KERAS_SEPARATE_ACTIVATION = {"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(input_dim,)))
+    for units in hidden_units:
+        model.add(keras.layers.Dense(units))
+        model.add(keras.layers.Activation("relu"))
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(n_classes))
+    model.add(keras.layers.Softmax())
+    model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=["accuracy"])
+    return model
+'''}
+
+_KERAS_FUNCTIONAL_DROPOUT_BEFORE_RELU = {"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    inputs = keras.Input(shape=(input_dim,))
+    h = inputs
+    for units in hidden_units:
+        h = keras.layers.Dense(units)(h)
+        h = keras.layers.Dropout(rate)(h)      # before the ReLU: the same function, since relu(m z / q) = m relu(z) / q
+        h = keras.layers.ReLU()(h)
+    outputs = keras.layers.Dense(n_classes, activation="softmax")(h)
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}
+
+CORRECT = {
+    "binomial_tuple_cache": _BINOMIAL_TUPLE_CACHE,
+    "uniform_float32_dict_cache": _UNIFORM_FLOAT32,
+    "where_loop": _WHERE_LOOP,
+    "choice_class_cache": _CHOICE_CLASS_CACHE,
+    "vanilla_binomial": _VANILLA_BINOMIAL,
+    "vanilla_float32_no_cache": _VANILLA_FLOAT32_NO_CACHE,
+    "mc_tile": _MC_TILE,
+    "mc_repeat_ddof1": _MC_REPEAT_DDOF1,
+    "mc_keras_ops": _MC_KERAS_OPS,
+    "mc_running_sums": _MC_RUNNING,
+    "keras_separate_activation": _KERAS_SEPARATE_ACTIVATION,
+    "keras_functional_dropout_before_relu": _KERAS_FUNCTIONAL_DROPOUT_BEFORE_RELU,
+}
+
+
+def _forward(body):
+    return {"dropout_forward": "def dropout_forward(x, rate, training, rng):\n" + body}
+
+
+_VALIDATE = '''    if not 0 <= rate < 1:
+        raise ValueError(f"rate must be in [0, 1), got {rate}")
+'''
+
+MISTAKES = {
+    # Task 1. Each of these keeps the reference dropout_backward, which multiplies by the cache.
+    "vanilla_instead_of_inverted": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    mask = (rng.random(x.shape) >= rate).astype(float)
+    return x * mask, mask
+'''), {"test_dropout_forward"}, "nor x / (1 - rate) = x / 0.7 (kept)"),
+    "scale_by_rate": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    scale = (rng.random(x.shape) >= rate) / rate
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "nor x / (1 - rate) = x / 0.7 (kept)"),
+    "keep_probability_is_rate": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    scale = (rng.random(x.shape) < rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "expected about rate = 0.3"),
+    "drops_at_inference": (_forward(_VALIDATE + '''
+    scale = (rng.random(x.shape) >= rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward", "test_dropout_backward"}, "at inference"),
+    "global_numpy_random": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    scale = (np.random.random(x.shape) >= rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "not from np.random.* functions"),
+    "fixed_seed_inside": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    scale = (np.random.default_rng(0).random(x.shape) >= rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "generators with different seeds gave the same output"),
+    "no_rate_check": (_forward('''
+    if not training:
+        return x, None
+    scale = (rng.random(x.shape) >= rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "expected it to raise a ValueError"),
+    "rate_checked_only_in_training": (_forward('''
+    if not training:
+        return x, None
+    if not 0 <= rate < 1:
+        raise ValueError("bad rate")
+    scale = (rng.random(x.shape) >= rate) / (1 - rate)
+    return x * scale, scale
+'''), {"test_dropout_forward"}, "training=False, rng) returned normally; expected it to raise a ValueError"),
+    "modifies_x_in_place": (_forward(_VALIDATE + '''
+    if not training:
+        return x, None
+    scale = (rng.random(x.shape) >= rate) / (1 - rate)
+    x *= scale
+    return x, scale
+'''), {"test_dropout_forward"}, "changed x in place"),
+    # Task 2.
+    "backward_without_scale": ({"dropout_backward": '''
+def dropout_backward(dout, cache):
+    if cache is None:
+        return dout
+    return dout * (cache != 0)
+'''}, {"test_dropout_backward"}, "against the numerical gradient of dropout_forward with the same mask"),
+    "backward_ignores_mask": ({"dropout_backward": '''
+def dropout_backward(dout, cache):
+    if cache is None:
+        return dout
+    return dout * cache.max()
+'''}, {"test_dropout_backward"}, "against the numerical gradient of dropout_forward with the same mask"),
+    "backward_fails_at_inference": ({"dropout_backward": '''
+def dropout_backward(dout, cache):
+    return dout * cache
+'''}, {"test_dropout_backward"}, "NoneType"),
+    # Task 3.
+    "vanilla_scaled_by_rate_at_test": ({"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    if not training:
+        return rate * x, None
+    mask = rng.random(x.shape) >= rate
+    return x * mask, mask
+'''}, {"test_vanilla_dropout_forward"}, "(at inference: (1 - rate) * x)"),
+    "vanilla_not_scaled_at_test": ({"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    if not training:
+        return x, None
+    mask = rng.random(x.shape) >= rate
+    return x * mask, mask
+'''}, {"test_vanilla_dropout_forward"}, "(at inference: (1 - rate) * x)"),
+    "vanilla_scaled_in_training": ({"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    keep = 1 - rate
+    if not training:
+        return keep * x, None
+    mask = rng.random(x.shape) < keep
+    return x * mask / keep, mask
+'''}, {"test_vanilla_dropout_forward"}, "nor x (no scaling in training) (kept)"),
+    "vanilla_global_numpy_random": ({"vanilla_dropout_forward": '''
+def vanilla_dropout_forward(x, rate, training, rng):
+    if not training:
+        return (1 - rate) * x, None
+    mask = np.random.binomial(1, 1 - rate, size=x.shape)
+    return x * mask, mask
+'''}, {"test_vanilla_dropout_forward"}, "not from np.random.* functions"),
+    # Task 4.
+    "mc_uses_predict": ({"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = np.stack([model.predict(x, verbose=0) for _ in range(n_samples)])
+    return preds.mean(axis=0), preds.std(axis=0)
+'''}, {"test_mc_dropout_predict"}, "called the model with training=False"),
+    "mc_training_false": ({"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = np.stack([np.asarray(model(x, training=False)) for _ in range(n_samples)])
+    return preds.mean(axis=0), preds.std(axis=0)
+'''}, {"test_mc_dropout_predict"}, "Call model(x, training=True)"),
+    "mc_returns_variance": ({"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = np.stack([np.asarray(model(x, training=True)) for _ in range(n_samples)])
+    return preds.mean(axis=0), preds.var(axis=0)
+'''}, {"test_mc_dropout_predict"}, "std (the standard deviation over the 20 predictions"),
+    "mc_wrong_axis": ({"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = np.stack([np.asarray(model(x, training=True)) for _ in range(n_samples)], axis=1)
+    return preds.mean(axis=0), preds.std(axis=0)
+'''}, {"test_mc_dropout_predict"}, "expected shape (5, 3)"),
+    "mc_one_pass_short": ({"mc_dropout_predict": '''
+def mc_dropout_predict(model, x, n_samples):
+    preds = np.stack([np.asarray(model(x, training=True)) for _ in range(n_samples - 1)])
+    return preds.mean(axis=0), preds.std(axis=0)
+'''}, {"test_mc_dropout_predict"}, "expected n_samples = 20 passes over each row"),
+    # Task 5.
+    "keras_no_dropout": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    model = keras.Sequential([keras.Input(shape=(input_dim,))]
+                             + [keras.layers.Dense(units, activation="relu") for units in hidden_units]
+                             + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "a Dropout(rate) after each hidden layer"),
+    "keras_dropout_on_inputs": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,)), keras.layers.Dropout(rate)]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(rate)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "none on the inputs or after the output layer"),
+    "keras_rate_hard_coded": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(0.5)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)'"),
+    "keras_keep_probability_as_rate": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(1 - rate)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "Dropout(0.7)"),
+    "keras_also_l2": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3)),
+                   keras.layers.Dropout(rate)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "a Dense layer has a regularizer"),
+}

@@ -1,0 +1,438 @@
+"""Grading variants of exercise 5 (batch and layer normalization); format in CONTRIBUTING.md.
+
+CORRECT: other right solutions, each must earn full marks.
+MISTAKES: name -> (replaced solution cells, the test cells that must fail, a fragment of the feedback).
+"""
+
+# ---------------------------------------------------------------- correct, written differently
+
+_FLOAT32 = {
+    "batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    x = np.asarray(x, dtype=np.float32)
+    gamma, beta = np.float32(gamma), np.float32(beta)
+    rm, rv = np.asarray(running_mean, dtype=np.float32), np.asarray(running_var, dtype=np.float32)
+    if training:
+        mu = x.mean(axis=0)
+        var = ((x - mu) ** 2).mean(axis=0)
+        rm, rv = momentum * rm + (1 - momentum) * mu, momentum * rv + (1 - momentum) * var
+    else:
+        mu, var = rm, rv
+    inv = np.float32(1) / np.sqrt(var + np.float32(eps))
+    xn = (x - mu) * inv
+    return (gamma * xn + beta).astype(np.float32), rm.astype(np.float32), rv.astype(np.float32), (xn, inv, gamma)
+''',
+    "batchnorm_backward": '''
+def batchnorm_backward(dout, cache):
+    xn, inv, gamma = cache
+    dout = np.asarray(dout, dtype=np.float32)
+    n = dout.shape[0]
+    dxn = dout * gamma
+    dx = inv / n * (n * dxn - dxn.sum(axis=0) - xn * (dxn * xn).sum(axis=0))
+    return dx.astype(np.float32), (dout * xn).sum(axis=0), dout.sum(axis=0)
+''',
+    "layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    x = np.asarray(x, dtype=np.float32)
+    mu = x.mean(axis=1, keepdims=True)
+    var = x.var(axis=1, keepdims=True)
+    inv = 1 / np.sqrt(var + np.float32(eps))
+    xn = (x - mu) * inv
+    return (np.float32(gamma) * xn + np.float32(beta)).astype(np.float32), (xn, inv, np.float32(gamma))
+''',
+    "layernorm_backward": '''
+def layernorm_backward(dout, cache):
+    xn, inv, gamma = cache
+    dout = np.asarray(dout, dtype=np.float32)
+    d = dout.shape[1]
+    dxn = dout * gamma
+    dx = inv / d * (d * dxn - dxn.sum(axis=1, keepdims=True) - xn * (dxn * xn).sum(axis=1, keepdims=True))
+    return dx.astype(np.float32), (dout * xn).sum(axis=0), dout.sum(axis=0)
+''',
+}
+
+# The long chain-rule form (a computational graph step by step), with a dict cache.
+_CHAIN_RULE = {
+    "batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    if training:
+        mu = np.mean(x, axis=0)
+        xmu = x - mu
+        sq = xmu ** 2
+        var = np.mean(sq, axis=0)
+        new_mean = momentum * running_mean + (1.0 - momentum) * mu
+        new_var = momentum * running_var + (1.0 - momentum) * var
+    else:
+        mu, var = running_mean, running_var
+        xmu = x - mu
+        new_mean, new_var = running_mean.copy(), running_var.copy()
+    sqrtvar = np.sqrt(var + eps)
+    ivar = 1.0 / sqrtvar
+    xhat = xmu * ivar
+    out = gamma * xhat + beta
+    cache = {"xhat": xhat, "gamma": gamma, "xmu": xmu, "ivar": ivar, "sqrtvar": sqrtvar, "var": var, "eps": eps}
+    return out, new_mean, new_var, cache
+''',
+    "batchnorm_backward": '''
+def batchnorm_backward(dout, cache):
+    xhat, gamma, xmu, ivar, sqrtvar, var, eps = (cache[k] for k in ("xhat", "gamma", "xmu", "ivar", "sqrtvar", "var", "eps"))
+    N, D = dout.shape
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * xhat, axis=0)
+    dxhat = dout * gamma
+    divar = np.sum(dxhat * xmu, axis=0)
+    dxmu1 = dxhat * ivar
+    dsqrtvar = -1.0 / (sqrtvar ** 2) * divar
+    dvar = 0.5 * 1.0 / np.sqrt(var + eps) * dsqrtvar
+    dsq = 1.0 / N * np.ones((N, D)) * dvar
+    dxmu2 = 2 * xmu * dsq
+    dx1 = dxmu1 + dxmu2
+    dmu = -1 * np.sum(dxmu1 + dxmu2, axis=0)
+    dx2 = 1.0 / N * np.ones((N, D)) * dmu
+    return dx1 + dx2, dgamma, dbeta
+''',
+    "layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    # Layer norm is batch norm of the transposed input, with gamma and beta applied afterwards.
+    xt = np.asarray(x, dtype=float).T
+    mu = xt.mean(axis=0)
+    xmu = xt - mu
+    var = (xmu ** 2).mean(axis=0)
+    sqrtvar = np.sqrt(var + eps)
+    xhat = (xmu / sqrtvar).T
+    return gamma * xhat + beta, {"xhat": xhat, "xmu": xmu, "sqrtvar": sqrtvar, "gamma": gamma}
+''',
+    "layernorm_backward": '''
+def layernorm_backward(dout, cache):
+    xhat, xmu, sqrtvar, gamma = cache["xhat"], cache["xmu"], cache["sqrtvar"], cache["gamma"]
+    dbeta = dout.sum(axis=0)
+    dgamma = np.einsum("nd,nd->d", dout, xhat)
+    dxhat = (dout * gamma).T  # (D, N): the normalized axis first, as in batch norm
+    D = dxhat.shape[0]
+    dvar = np.sum(dxhat * xmu, axis=0) * -0.5 * sqrtvar ** -3
+    dmu = np.sum(-dxhat / sqrtvar, axis=0) + dvar * np.mean(-2.0 * xmu, axis=0)
+    dx = dxhat / sqrtvar + dvar * 2.0 * xmu / D + dmu / D
+    return dx.T, dgamma, dbeta
+''',
+}
+
+# Explicit loops over features / examples, statistics from sums.
+_LOOPS = {
+    "batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    N, D = x.shape
+    out = np.empty((N, D))
+    new_mean, new_var = np.empty(D), np.empty(D)
+    cache = []
+    for j in range(D):
+        col = x[:, j].astype(float)
+        if training:
+            m = col.sum() / N
+            v = ((col - m) ** 2).sum() / N
+            new_mean[j] = running_mean[j] * momentum + m * (1 - momentum)
+            new_var[j] = running_var[j] * momentum + v * (1 - momentum)
+        else:
+            m, v = running_mean[j], running_var[j]
+            new_mean[j], new_var[j] = m, v
+        xh = (col - m) / (v + eps) ** 0.5
+        out[:, j] = gamma[j] * xh + beta[j]
+        cache.append((xh, (v + eps) ** 0.5, gamma[j]))
+    return out, new_mean, new_var, cache
+''',
+    "batchnorm_backward": '''
+def batchnorm_backward(dout, cache):
+    N, D = dout.shape
+    dx, dgamma, dbeta = np.zeros((N, D)), np.zeros(D), np.zeros(D)
+    for j, (xh, s, g) in enumerate(cache):
+        d = dout[:, j]
+        dbeta[j] = d.sum()
+        dgamma[j] = (d * xh).sum()
+        for i in range(N):
+            dx[i, j] = g / (N * s) * (N * d[i] - d.sum() - xh[i] * (d * xh).sum())
+    return dx, dgamma, dbeta
+''',
+    "layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    rows, caches = [], []
+    for row in np.asarray(x, dtype=float):
+        m = sum(row) / len(row)
+        v = sum((row - m) ** 2) / len(row)
+        xh = (row - m) / np.sqrt(v + eps)
+        rows.append(gamma * xh + beta)
+        caches.append((xh, np.sqrt(v + eps)))
+    return np.array(rows), (caches, gamma)
+''',
+    "layernorm_backward": '''
+def layernorm_backward(dout, cache):
+    caches, gamma = cache
+    dx = np.zeros_like(dout, dtype=float)
+    dgamma, dbeta = np.zeros(dout.shape[1]), np.zeros(dout.shape[1])
+    for i, (xh, s) in enumerate(caches):
+        g = dout[i] * gamma
+        dx[i] = (g - g.mean() - xh * np.mean(g * xh)) / s
+        dgamma += dout[i] * xh
+        dbeta += dout[i]
+    return dx, dgamma, dbeta
+''',
+}
+
+_KERAS_OTHER = {
+    # Functional API, Dense without bias (BN's beta makes it redundant), ReLU layers, a separate softmax.
+    "build_bn_classifier": '''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    inputs = keras.Input(shape=(input_dim,))
+    h = inputs
+    for units in hidden_units:
+        h = keras.layers.Dense(units, use_bias=False)(h)
+        h = keras.layers.BatchNormalization()(h)
+        h = keras.layers.ReLU()(h)
+    outputs = keras.layers.Activation("softmax")(keras.layers.Dense(n_classes)(h))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
+    return model
+''',
+    # Let Keras do it: with momentum 0, one training-mode pass sets every moving statistic to the batch's.
+    "recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    bns = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    old = [layer.momentum for layer in bns]
+    for layer in bns:
+        layer.momentum = 0.0
+    model(x, training=True)
+    for layer, momentum in zip(bns, old):
+        layer.momentum = momentum
+''',
+}
+
+_KERAS_OPS = {
+    "recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    h = keras.ops.convert_to_tensor(x, dtype="float32")
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            mean, var = keras.ops.moments(h, axes=[0])
+            gamma, beta, _, _ = layer.get_weights()
+            layer.set_weights([gamma, beta, keras.ops.convert_to_numpy(mean), keras.ops.convert_to_numpy(var)])
+        h = layer(h, training=False)
+    return model
+''',
+}
+
+CORRECT = {
+    "float32": _FLOAT32,
+    # float32 forward passes, float64 backward passes working from the float32 caches
+    # float32 forward passes; float64 backward passes that work from the float32 caches
+    "float32_forward_float64_backward": {
+        "batchnorm_forward": _FLOAT32["batchnorm_forward"],
+        "layernorm_forward": _FLOAT32["layernorm_forward"],
+        "batchnorm_backward": '''
+def batchnorm_backward(dout, cache):
+    xn, inv, gamma = cache
+    xn, inv = xn.astype(np.float64), inv.astype(np.float64)
+    dxn = dout * gamma
+    dx = inv * (dxn - dxn.mean(axis=0) - xn * (dxn * xn).mean(axis=0))
+    return dx, (dout * xn).sum(axis=0), dout.sum(axis=0)
+''',
+        "layernorm_backward": '''
+def layernorm_backward(dout, cache):
+    xn, inv, gamma = cache
+    dxn = dout * gamma
+    dx = inv * (dxn - dxn.mean(axis=1, keepdims=True) - xn * (dxn * xn).mean(axis=1, keepdims=True))
+    return dx, (dout * xn).sum(axis=0), dout.sum(axis=0)
+''',
+    },
+    "chain_rule_dict_cache": _CHAIN_RULE,
+    "loops": _LOOPS,
+    "functional_no_bias_momentum_zero": _KERAS_OTHER,
+    "keras_ops_set_weights": _KERAS_OPS,
+}
+
+# ---------------------------------------------------------------- plausible mistakes
+
+_BN_FORWARD = '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    if training:
+        mean, var = {STATS}
+        new_running_mean = {RUN_MEAN}
+        new_running_var = {RUN_VAR}
+    else:
+        mean, var = {INFER}
+        new_running_mean, new_running_var = running_mean, running_var
+    std = {STD}
+    x_hat = (x - mean) / std
+    return gamma * x_hat + beta, new_running_mean, new_running_var, (x_hat, std, gamma)
+'''
+_BN_PARTS = {"STATS": "x.mean(axis=0), x.var(axis=0)",
+             "RUN_MEAN": "running_mean * momentum + mean * (1 - momentum)",
+             "RUN_VAR": "running_var * momentum + var * (1 - momentum)",
+             "INFER": "running_mean, running_var",
+             "STD": "np.sqrt(var + eps)"}
+
+
+def _bn_forward(**changes):
+    code = _BN_FORWARD
+    for key, value in {**_BN_PARTS, **changes}.items():
+        code = code.replace("{" + key + "}", value)
+    return {"batchnorm_forward": code}
+
+
+_BN_BACKWARD = '''
+def batchnorm_backward(dout, cache):
+    x_hat, std, gamma = cache
+    dx_hat = dout * gamma
+    dx = {DX}
+    return dx, {DGAMMA}, dout.sum(axis=0)
+'''
+
+
+def _bn_backward(dx="(dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0)) / std",
+                 dgamma="(dout * x_hat).sum(axis=0)"):
+    return {"batchnorm_backward": _BN_BACKWARD.replace("{DX}", dx).replace("{DGAMMA}", dgamma)}
+
+
+_LN_FORWARD = '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    mean, var = {STATS}
+    std = {STD}
+    x_hat = (x - mean) / std
+    return gamma * x_hat + beta, (x_hat, std, gamma)
+'''
+
+
+def _ln_forward(stats="x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)", std="np.sqrt(var + eps)"):
+    return {"layernorm_forward": _LN_FORWARD.replace("{STATS}", stats).replace("{STD}", std)}
+
+
+_LN_BACKWARD = '''
+def layernorm_backward(dout, cache):
+    x_hat, std, gamma = cache
+    dx_hat = dout * gamma
+    dx = {DX}
+    return dx, {DGAMMA}, dout.sum(axis=0)
+'''
+
+
+def _ln_backward(dx="(dx_hat - dx_hat.mean(axis=1, keepdims=True) - x_hat * (dx_hat * x_hat).mean(axis=1, keepdims=True)) / std",
+                 dgamma="(dout * x_hat).sum(axis=0)"):
+    return {"layernorm_backward": _LN_BACKWARD.replace("{DX}", dx).replace("{DGAMMA}", dgamma)}
+
+
+_BN_TESTS = {"test_batchnorm_forward", "test_batchnorm_backward"}
+_LN_TESTS = {"test_layernorm_forward", "test_layernorm_backward"}
+
+MISTAKES = {
+    # batchnorm_forward
+    "bn_unbiased_variance": (_bn_forward(STATS="x.mean(axis=0), x.var(axis=0, ddof=1)"), _BN_TESTS, "unbiased variance"),
+    "bn_eps_outside_sqrt": (_bn_forward(STD="np.sqrt(var) + eps"), _BN_TESTS, "outside the square root"),
+    "bn_no_eps": (_bn_forward(STD="np.sqrt(var)"), _BN_TESTS, "left out eps"),
+    "bn_momentum_reversed": (_bn_forward(RUN_MEAN="running_mean * (1 - momentum) + mean * momentum",
+                                         RUN_VAR="running_var * (1 - momentum) + var * momentum"),
+                             {"test_batchnorm_forward"}, "momentum is applied the wrong way round"),
+    "bn_batch_stats_at_inference": (_bn_forward(INFER="x.mean(axis=0), x.var(axis=0)"),
+                                    {"test_batchnorm_forward"}, "you used the batch statistics at inference"),
+    "bn_returns_batch_stats": (_bn_forward(RUN_MEAN="mean", RUN_VAR="var"), {"test_batchnorm_forward"},
+                               "you returned the batch statistics"),
+    "bn_running_var_unbiased": (_bn_forward(RUN_VAR="running_var * momentum + x.var(axis=0, ddof=1) * (1 - momentum)"),
+                                {"test_batchnorm_forward"}, "unbiased batch variance"),
+    "bn_normalizes_rows": (_bn_forward(STATS="x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)"),
+                           _BN_TESTS, "batchnorm_forward"),
+    "bn_no_gamma_beta": ({"batchnorm_forward": _bn_forward()["batchnorm_forward"].replace(
+        "return gamma * x_hat + beta,", "return x_hat,")}, _BN_TESTS, "did not scale by gamma"),
+    # batchnorm_backward
+    "bn_backward_ignores_statistics": (_bn_backward(dx="dx_hat / std"), {"test_batchnorm_backward"},
+                                       "relative error"),
+    "bn_backward_ignores_variance": (_bn_backward(dx="(dx_hat - dx_hat.mean(axis=0)) / std"), {"test_batchnorm_backward"},
+                                     "relative error"),
+    "bn_dgamma_wrong_axis": (_bn_backward(dgamma="(dout * x_hat).sum(axis=1)"), {"test_batchnorm_backward"},
+                             "dgamma of batchnorm_backward"),
+    "bn_dgamma_not_summed": (_bn_backward(dgamma="dout * x_hat"), {"test_batchnorm_backward"}, "has shape"),
+    "bn_backward_forgets_gamma": (_bn_backward(dx="(dout - dout.mean(axis=0) - x_hat * (dout * x_hat).mean(axis=0)) / std"),
+                                  {"test_batchnorm_backward"}, "dx of batchnorm_backward"),
+    # layernorm_forward
+    "ln_normalizes_batch_axis": (_ln_forward(stats="x.mean(axis=0), x.var(axis=0)"), _LN_TESTS, "normalized over axis 0"),
+    "ln_unbiased_variance": (_ln_forward(stats="x.mean(axis=1, keepdims=True), x.var(axis=1, ddof=1, keepdims=True)"),
+                             _LN_TESTS, "unbiased variance"),
+    "ln_eps_outside_sqrt": (_ln_forward(std="np.sqrt(var) + eps"), _LN_TESTS, "outside the square root"),
+    "ln_no_eps": (_ln_forward(std="np.sqrt(var)"), _LN_TESTS, "left out eps"),
+    # layernorm_backward
+    "ln_backward_gamma_outside": (_ln_backward(
+        dx="gamma * (dout - dout.mean(axis=1, keepdims=True) - x_hat * (dout * x_hat).mean(axis=1, keepdims=True)) / std"),
+        {"test_layernorm_backward"}, "dx of layernorm_backward"),
+    "ln_backward_ignores_statistics": (_ln_backward(dx="dx_hat / std"), {"test_layernorm_backward"}, "relative error"),
+    "ln_backward_batch_axis": (_ln_backward(
+        dx="(dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0)) / std"),
+        {"test_layernorm_backward"}, "dx of layernorm_backward"),
+    "ln_dgamma_wrong_axis": (_ln_backward(dgamma="(dout * x_hat).sum(axis=1)"), {"test_layernorm_backward"},
+                             "dgamma of layernorm_backward"),
+    # build_bn_classifier
+    "keras_activation_before_bn": ({"build_bn_classifier": '''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.BatchNormalization()]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_bn_classifier"}, "expected Dense -> BatchNormalization -> Activation"),
+    "keras_relu_in_dense_and_after_bn": ({"build_bn_classifier": '''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.BatchNormalization(),
+                   keras.layers.Activation("relu")]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_bn_classifier"}, "leave it linear"),
+    "keras_default_learning_rate": ({"build_bn_classifier": '''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense(units), keras.layers.BatchNormalization(), keras.layers.Activation("relu")]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_bn_classifier"}, "learning rate"),
+    # recalibrate_batchnorm
+    "recalibrate_not_sequential": ({"recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    # All inputs computed first, with the old statistics of the earlier layers.
+    h, inputs = np.asarray(x, dtype=np.float32), {}
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            inputs[layer.name] = h
+        h = np.asarray(layer(h, training=False))
+    for layer in model.layers:
+        if layer.name in inputs:
+            layer.moving_mean.assign(inputs[layer.name].mean(axis=0))
+            layer.moving_variance.assign(inputs[layer.name].var(axis=0))
+'''}, {"test_recalibrate_batchnorm"}, "are the layers after the first recalibrated"),
+    "recalibrate_one_training_call": ({"recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    model(x, training=True)  # with momentum 0.99 this moves the statistics by 1% only
+'''}, {"test_recalibrate_batchnorm"}, "moving_mean of the first BatchNormalization layer"),
+    "recalibrate_unbiased_variance": ({"recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    h = np.asarray(x, dtype=np.float32)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.moving_mean.assign(h.mean(axis=0))
+            layer.moving_variance.assign(h.var(axis=0, ddof=1))
+        h = np.asarray(layer(h, training=False))
+'''}, {"test_recalibrate_batchnorm"}, "biased variance of its inputs"),
+    "recalibrate_training_mode_inputs_fit": ({"recalibrate_batchnorm": '''
+def recalibrate_batchnorm(model, x):
+    # Trains the whole model again instead: changes the weights.
+    model.fit(x, np.zeros(len(x), dtype=int), epochs=1, verbose=0)
+'''}, {"test_recalibrate_batchnorm"}, "must not change"),
+    # the same mistakes in float32, where the tolerance is looser
+    "bn_float32_eps_outside_sqrt": ({"batchnorm_forward": _FLOAT32["batchnorm_forward"].replace(
+        "np.sqrt(var + np.float32(eps))", "(np.sqrt(var) + np.float32(eps))")}, _BN_TESTS, "outside the square root"),
+    "bn_float32_unbiased_variance": ({"batchnorm_forward": _FLOAT32["batchnorm_forward"].replace(
+        "var = ((x - mu) ** 2).mean(axis=0)", "var = ((x - mu) ** 2).sum(axis=0) / (len(x) - 1)")},
+        _BN_TESTS, "unbiased variance"),
+    "ln_float32_backward_gamma_outside": ({"layernorm_backward": _FLOAT32["layernorm_backward"].replace(
+        "dxn = dout * gamma", "dxn = dout").replace("dx = inv / d", "dx = gamma * inv / d"),
+        "layernorm_forward": _FLOAT32["layernorm_forward"]}, {"test_layernorm_backward"}, "dx of layernorm_backward"),
+}
