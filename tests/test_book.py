@@ -60,7 +60,7 @@ def test_every_book_notebook_runs_within_budget():
     from jupyter_cache import get_cache
 
     records = get_cache(str(ROOT / "_build" / ".jupyter_cache")).list_cache_records()
-    seconds = {Path(r.uri).relative_to(ROOT).as_posix(): r.data["execution_seconds"] for r in records}
+    seconds = {Path(r.uri).relative_to(ROOT).with_suffix("").as_posix(): r.data["execution_seconds"] for r in records}
     notebooks = [p for p in toc_files() if (ROOT / f"{p}.ipynb").exists() and p.startswith("book/")]
     assert set(notebooks) <= set(seconds), "a book notebook was not executed"
     slow = {nb: round(seconds[nb]) for nb in notebooks if seconds[nb] > NOTEBOOK_BUDGET_SECONDS}
