@@ -11,7 +11,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-NOTEBOOK_BUDGET_SECONDS = 60
+# The budget is a minute per notebook on 2 cores; the test allows a quarter more for a busy
+# CI machine, so that it catches a notebook that grew, not one that met a noisy neighbour.
+NOTEBOOK_BUDGET_SECONDS = 60 * 1.25
 
 
 def toc_files() -> list[str]:
