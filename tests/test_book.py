@@ -69,6 +69,18 @@ def test_every_book_notebook_runs_within_budget():
     assert not slow, f"over {NOTEBOOK_BUDGET_SECONDS} s: {slow}"
 
 
+def test_only_the_books_own_notebooks_are_built():
+    """Sphinx also reads hidden folders (a venv in .venv/ holds notebooks of its packages) and
+    the graders' working folders under autograder/: none of them may become a page or run."""
+    from jupyter_cache import get_cache
+
+    records = get_cache(str(ROOT / "_build" / ".jupyter_cache")).list_cache_records()
+    executed = {Path(r.uri).relative_to(ROOT).with_suffix("").as_posix() for r in records}
+    assert executed <= set(toc_files()), sorted(executed - set(toc_files()))
+    pages = {p.relative_to(HTML).parts[0] for p in HTML.rglob("*.html")}
+    assert not pages & {".venv", "venv", "autograder", "tests", "node_modules"}, pages
+
+
 @pytest.mark.parametrize("page", [p for p in toc_files() if p.startswith("exercises/")])
 def test_exercise_pages_show_the_unexecuted_student_version(page):
     html = (HTML / f"{page}.html").read_text()
