@@ -1,0 +1,94 @@
+"""Feedback HTML that does not give the hidden tests away.
+
+`nbgrader generate_feedback` renders the autograded notebook, hidden tests included
+(nbgrader #917, #1363): their source in every test cell, and their lines again in the
+traceback of a failed test. Here nbgrader's generate_feedback runs with one more
+preprocessor, `HideHiddenTests`, which
+* removes every `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS` region from the cells
+  (nbgrader's own ClearHiddenTests, the one `generate_assignment` uses), and
+* shortens the traceback of an error in a graded cell to the frames of the student's own
+  cells plus the final `ErrorType: message` line (the checks in regcourse.checks write that
+  message for students: which call, what came back, what was expected).
+
+`hidden_lines_in(html, source_notebook)` then checks the result: the job deletes feedback
+in which any hidden test line can still be found, and reports it.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import nbformat
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+
+
+class HideHiddenTests(ClearHiddenTests):
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = short_traceback(output, cell.get("execution_count"))
+        return cell, resources
+
+
+def short_traceback(output, execution_count) -> list[str]:
+    """The student's frames and the error line of a failed test cell's traceback."""
+    frames = list(output.get("traceback", []))
+    last = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+    kept = []
+    for frame in frames[1:-1]:
+        text = ANSI.sub("", frame).lstrip()
+        if not text.startswith("Cell In["):
+            continue  # library code (the checks) or the test cell
+        if execution_count is not None and text.startswith(f"Cell In[{execution_count}]"):
+            continue  # the test cell itself: its lines may be hidden tests
+        kept.append(frame)
+    header = "Traceback (the lines of your code where it failed):" if kept else ""
+    return ([header] if header else []) + kept + [last]
+
+
+PREPROCESSORS = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+
+def _lines(nb, hidden: bool) -> list[str]:
+    """The stripped lines inside (hidden=True) or outside the hidden test regions."""
+    found = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if BEGIN in line:
+                inside = True
+            elif END in line:
+                inside = False
+            elif inside == hidden:
+                found.append(line.strip())
+    return found
+
+
+def hidden_lines(source_notebook, visible: list[str] = ()) -> list[str]:
+    """Lines of the hidden test regions of an nbgrader source notebook that a student could
+    not know: not blank, at least 12 characters, and not part of any line of the notebook
+    outside the hidden regions (a public test, the setup cell) or of the `visible` texts
+    (the student's own cells: what they wrote may coincide with a hidden line)."""
+    nb = nbformat.read(source_notebook, as_version=4) if not hasattr(source_notebook, "cells") else source_notebook
+    known = [*_lines(nb, hidden=False)] + [line for text in visible for line in text.splitlines()]
+    known_text = "\n".join(" ".join(line.split()) for line in known)
+    return [line for line in _lines(nb, hidden=True)
+            if len(line) >= 12 and " ".join(line.split()) not in known_text]
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML page with tags removed and whitespace collapsed."""
+    text = re.sub(r"<[^>]+>", "", html)
+    return " ".join(html_lib.unescape(text).split())
+
+
+def hidden_lines_in(html: str, source_notebook, visible: list[str] = ()) -> list[str]:
+    """The hidden test lines (see hidden_lines) that appear in the HTML's text."""
+    text = html_text(html)
+    return [line for line in hidden_lines(source_notebook, visible) if " ".join(line.split()) in text]
