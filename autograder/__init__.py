@@ -1,1 +1,24 @@
-"""Instructor side of the course: releasing exercises and grading submissions with nbgrader."""
+"""Instructor side of the course: releasing exercises and grading submissions with nbgrader.
+
+Commands (python -m autograder.<name>):
+    release     regenerate exercises/ from solutions/ (--zip: one zip per assignment for an LMS)
+    collect     put a folder or an LMS zip of submissions in autograder/submitted/
+    grade       grade every new or changed submission in parallel: gradebook, feedback, CSV, summary
+    export      write autograder/reports/grades.csv from the gradebook again
+    demo        grade a synthetic class built from the solutions (autograder/demo/)
+    benchmark   time `grade` against sequential `nbgrader autograde`
+    sandbox     show how student code is isolated on this machine
+
+Modules behind them, one purpose each:
+    course      where a course's files are (read from its nbgrader_config.py)
+    templates   per assignment: source, release and a gradebook made by generate_assignment
+    job         one (student, assignment) grading job in a folder of its own
+    submission  what is wrong with a submitted folder (reported before grading)
+    sanitize    nbgrader preprocessors that repair a notebook's structure and metadata
+    execute     nbgrader's Execute with time, output and kernel-death handling
+    sandbox     the kernel launcher: namespaces, an unprivileged user, limits
+    feedback    feedback HTML without the hidden tests
+    merge       the single writer of the real gradebook
+    summary     the table printed after grading
+    synthetic   synthetic submissions (correct, wrong, broken, tampered, malicious)
+"""

@@ -1,0 +1,427 @@
+"""Grade a whole class in one command.
+
+    python -m autograder.grade [ASSIGNMENT ...] [--student ID ...] [--workers N] [--force]
+
+For every submitted folder `autograder/submitted/<student>/<assignment>/` (put there by
+`python -m autograder.collect`), one *job* grades that one submission with nbgrader's
+autograde in a folder of its own (autograder/job.py), its kernel isolated and limited
+(autograder/sandbox.py, autograder/execute.py). Jobs run side by side in worker processes
+(default: one per core); this process is the only one that writes the real gradebook: it
+merges each job as it finishes (autograder/merge.py). Then it writes feedback HTML per
+student (hidden tests removed), autograder/reports/grades.csv, and prints a summary.
+
+Re-running grades only what is new or changed (a submission's files, the assignment's
+source, the nbgrader config or the limits below); `--force` grades everything again. An
+interrupted run (Ctrl-C, a crash, a reboot) loses only the jobs that were running: run
+the same command again to grade the rest. A job that cannot finish (its process killed,
+nbgrader failing) still gets a row: 0 points, flagged for manual grading, with the reason.
+
+Exit status: 0 when every submission was graded (some may need attention: see the
+summary), 1 when nbgrader could not grade some of them, 130 when interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .course import Course, file_digest
+
+GRADER_VERSION = "1"  # change to make every job's fingerprint change
+
+
+@dataclass
+class Limits:
+    cell_timeout: int | None = None    # seconds; None: the course's Execute.timeout
+    notebook_timeout: int = 900        # seconds for all cells of one notebook
+    memory_mb: int = 2048              # per kernel
+    output_bytes: int = 1_000_000      # per notebook
+    tmp_mb: int = 512                  # the kernel's private tmpfs (working copy, /tmp)
+    kernel_restarts: int = 2           # new kernels per notebook after one died or hung
+    threads: int = 0                   # CPU threads per kernel (BLAS, TensorFlow); 0: cores / workers
+
+
+@dataclass
+class Options:
+    assignments: list[str] = field(default_factory=list)
+    students: list[str] = field(default_factory=list)
+    workers: int = 0                   # 0: one per core
+    force: bool = False
+    isolation: str = "auto"            # auto | on | off
+    keep_scratch: bool = False
+    quiet: bool = False
+    feedback: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class Job:
+    student: str
+    assignment: str
+    folder: Path
+    fingerprint: str
+    state: str = "new"                 # new | merge | done
+
+
+# ---- preparing jobs ------------------------------------------------------------------
+
+def submitted_pairs(course: Course, assignments: list[str], students: list[str]) -> list[tuple[str, str]]:
+    pairs = []
+    if not course.submitted.is_dir():
+        return pairs
+    for student_dir in sorted(course.submitted.iterdir()):
+        if not student_dir.is_dir() or (students and student_dir.name not in students):
+            continue
+        for assignment in assignments:
+            if (student_dir / assignment).is_dir():
+                pairs.append((student_dir.name, assignment))
+    return pairs
+
+
+def _snapshot_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
+
+
+def prepare_job(course: Course, student: str, assignment: str, common: dict, force: bool,
+                in_gradebook=lambda student, assignment: True) -> Job:
+    """Create or refresh the job's folder; decide whether it must run, only be merged, or
+    nothing (graded with the same inputs, and its grade is in the gradebook)."""
+    source = course.submitted / student / assignment
+    folder = course.jobs / assignment / student
+    files = _snapshot_files(source)
+    settings = {k: common[k] for k in ("template_fingerprint", "limits", "isolate", "nbgrader_config", "duedate",
+                                       "feedback")}
+    # threads per kernel follow the number of workers; they change speed, not grades
+    settings["limits"] = {k: v for k, v in settings["limits"].items() if k != "threads"}
+    settings = json.dumps(settings, sort_keys=True)
+    fingerprint = _stable_digest(file_digest(files, source), settings, GRADER_VERSION)
+    job = Job(student, assignment, folder, fingerprint)
+    if not force:
+        merged, result = folder / "merged.json", folder / "result.json"
+        if (merged.exists() and json.loads(merged.read_text()).get("fingerprint") == fingerprint
+                and result.exists() and in_gradebook(student, assignment)):
+            job.state = "done"
+            return job
+        if result.exists():
+            try:
+                if json.loads(result.read_text()).get("fingerprint") == fingerprint:
+                    job.state = "merge"
+                    return job
+            except ValueError:
+                pass
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "input").mkdir(parents=True)
+    for path in files:
+        target = folder / "input" / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            target.symlink_to(os.readlink(path))
+        else:
+            shutil.copyfile(path, target)
+    spec = {"student": student, "assignment": assignment, "fingerprint": fingerprint, **common}
+    (folder / "job.json").write_text(json.dumps(spec, indent=1))
+    return job
+
+
+def _stable_digest(*parts: str) -> str:
+    import hashlib
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+# ---- progress ------------------------------------------------------------------------
+
+class Progress:
+    """A progress bar with an ETA on a terminal; one line per finished job otherwise."""
+
+    def __init__(self, total: int, quiet: bool = False, stream=sys.stderr):
+        self.total, self.quiet, self.stream = total, quiet, stream
+        self.done, self.started = 0, time.monotonic()
+        self.tty = stream.isatty()
+
+    @staticmethod
+    def _clock(seconds: float) -> str:
+        seconds = int(seconds)
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+    def eta(self) -> str:
+        if not self.done:
+            return "ETA --"
+        elapsed = time.monotonic() - self.started
+        return "ETA " + self._clock(elapsed / self.done * (self.total - self.done))
+
+    def line(self, running: int) -> str:
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        return (f"grading [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
+                f" ({running} running) {self._clock(time.monotonic() - self.started)} {self.eta()}")
+
+    def tick(self, running: int) -> None:
+        if self.tty and not self.quiet:
+            self.stream.write("\r" + self.line(running) + "  ")
+            self.stream.flush()
+
+    def finished(self, result: dict, running: int) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        from .summary import needs_attention
+        attention = needs_attention(result)
+        note = f" (needs attention: {attention[0].split(':')[0]})" if attention else ""
+        text = (f"{result['student']} {result['assignment']}: {result['status']}, "
+                f"{result['score']:g}/{result['max_score']:g}{note}")
+        if self.tty:
+            self.stream.write("\r" + " " * 100 + "\r" + text + "\n")
+            self.tick(running)
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {text}; {self.eta()}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and not self.quiet:
+            self.stream.write("\r" + self.line(0) + "\n")
+
+
+# ---- running ---------------------------------------------------------------------------
+
+def _context():
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["autograder.job"])  # every worker starts with nbgrader imported
+    return ctx
+
+
+class _MainNotReimported:
+    """multiprocessing re-runs the main script in each worker when it is a file; when it is
+    not one (python - < script, some notebooks) that fails, so hide its name while starting."""
+
+    def __enter__(self):
+        self.main = sys.modules["__main__"]
+        self.path = getattr(self.main, "__file__", None)
+        hide = self.path is not None and getattr(self.main, "__spec__", None) is None and not os.path.isfile(self.path)
+        if hide:
+            del self.main.__file__
+        else:
+            self.path = None
+
+    def __exit__(self, *exc):
+        if self.path is not None:
+            self.main.__file__ = self.path
+
+
+def _kill(process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the job and what it started in its group
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.join(5)
+
+
+def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress: Progress) -> bool:
+    """Run jobs in worker processes; call on_result(job, result) as each ends, in this
+    process. Returns False if interrupted."""
+    from . import job as job_module
+
+    ctx = _context()
+    pending, running = deque(jobs), {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.popleft()
+                (job.folder / "result.json").unlink(missing_ok=True)
+                process = ctx.Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid()),
+                                      name=f"grade {job.student} {job.assignment}")
+                with _MainNotReimported():
+                    process.start()
+                running[process] = (job, time.monotonic())
+            time.sleep(0.2)
+            for process, (job, started) in list(running.items()):
+                reason = None
+                if not process.is_alive():
+                    process.join()
+                    if process.exitcode != 0:
+                        reason = f"the grading process ended with status {process.exitcode} (see {job.folder / 'job.log'})"
+                elif time.monotonic() - started > deadline:
+                    _kill(process)
+                    reason = f"grading took longer than {deadline:.0f} s and was stopped"
+                else:
+                    continue
+                del running[process]
+                result = _read_result(job)
+                if result is None:
+                    result = job_module.failed_result(job.folder, reason or "the job wrote no result")
+                # from starting its process to its end, as seen by this process
+                result.setdefault("timing", {})["wall_seconds"] = round(time.monotonic() - started, 3)
+                on_result(job, result)
+                progress.finished(result, len(running))
+            progress.tick(len(running))
+    except KeyboardInterrupt:
+        for process in running:
+            _kill(process)
+        return False
+    return True
+
+
+def _has_submission(gb, student: str, assignment: str) -> bool:
+    from nbgrader.api import MissingEntry
+    try:
+        gb.find_submission(assignment, student)
+        return True
+    except MissingEntry:
+        return False
+
+
+def _read_result(job: Job) -> dict | None:
+    path = job.folder / "result.json"
+    try:
+        result = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return result if result.get("fingerprint") == job.fingerprint else None
+
+
+# ---- the command -----------------------------------------------------------------------
+
+def grade(course: Course, options: Options) -> int:
+    from nbgrader.api import Gradebook
+
+    from . import export, merge, sandbox, summary, templates
+
+    start = time.monotonic()
+    assignments = options.assignments or course.assignments()
+    unknown = sorted(set(assignments) - set(course.assignments()))
+    if unknown:
+        print(f"unknown assignment(s): {', '.join(unknown)}; solutions/ has: {', '.join(course.assignments())}",
+              file=sys.stderr)
+        return 2
+    workers = options.workers or os.cpu_count() or 1
+    available, why = sandbox.isolation_available()
+    if options.isolation == "on" and not available:
+        print(f"cannot isolate student code: {why}", file=sys.stderr)
+        return 2
+    isolate = available and options.isolation != "off"
+    if not isolate:
+        print(f"WARNING: student code will run with the grader's rights ({why if not available else '--isolation off'}): "
+              "it could read the hidden tests and change the gradebook.", file=sys.stderr)
+    course.work.mkdir(parents=True, exist_ok=True)
+    course.jobs.mkdir(parents=True, exist_ok=True)
+    lock = open(course.jobs / ".lock", "w")
+    try:
+        import fcntl
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("another grading run is in progress on this course", file=sys.stderr)
+        return 2
+
+    settings = templates.nbgrader_settings(course)
+    forbidden = [str(course.root), str(course.solutions), str(course.work), str(course.submitted),
+                 str(course.gradebook_file.parent)]
+    readonly = sandbox.readonly_paths(sys.executable, forbidden) if isolate else []
+    limits = asdict(options.limits)
+    if not limits["threads"]:  # each kernel gets its share of the cores, none oversubscribes them
+        limits["threads"] = max(1, (os.cpu_count() or 1) // workers)
+    if limits["cell_timeout"] is None:
+        limits["cell_timeout"] = settings.get("Execute", {}).get("timeout", 30)
+    pairs = submitted_pairs(course, assignments, options.students)
+    jobs: list[Job] = []
+    with Gradebook(course.db_url, course.course_id or "default_course") as gb:
+        for assignment in sorted({a for _, a in pairs}):
+            folder = templates.build(course, assignment, log=lambda m: None if options.quiet else print(m))
+            merge.sync_assignment(gb, folder / "gradebook.db", assignment)
+            common = {"template": str(folder), "template_fingerprint": course.source_fingerprint(assignment),
+                      "course_id": course.course_id, "nbgrader_config": settings, "limits": limits,
+                      "isolate": isolate, "readonly": readonly, "forbidden": forbidden,
+                      "duedate": merge.duedate(gb, assignment),
+                      "feedback": options.feedback}
+            for student, a in pairs:
+                if a == assignment:
+                    jobs.append(prepare_job(course, student, assignment, common, options.force,
+                                            lambda s, a: _has_submission(gb, s, a)))
+        to_merge = [j for j in jobs if j.state == "merge"]
+        for job in to_merge:
+            merge.merge(course, gb, job.folder, json.loads((job.folder / "result.json").read_text()))
+        to_run = [j for j in jobs if j.state == "new"]
+        if not options.quiet:
+            up_to_date = len(jobs) - len(to_run) - len(to_merge)
+            print(f"{len(pairs)} submissions of {', '.join(assignments) or 'no assignment'}: {len(to_run)} to grade, "
+                  f"{up_to_date} up to date" + (f", {len(to_merge)} finished earlier and now merged" if to_merge else "")
+                  + f"; {min(workers, max(1, len(to_run)))} at a time"
+                  + ("" if isolate else "; student code NOT isolated"), file=sys.stderr)
+
+        notebooks = max((len(course.notebooks(a)) for a in assignments), default=1)
+        deadline = notebooks * (limits["notebook_timeout"] + 3 * 60) + 180
+        progress = Progress(len(to_run), options.quiet)
+
+        def on_result(job, result):
+            merge.merge(course, gb, job.folder, result)
+            if not options.keep_scratch:  # merged: the working copies are no longer needed
+                for scratch in ("course", "sandbox", "input"):
+                    shutil.rmtree(job.folder / scratch, ignore_errors=True)
+
+        finished = run_jobs(to_run, workers, deadline, on_result, progress)
+        progress.close()
+        if not finished:
+            left = sum(1 for j in to_run if _read_result(j) is None)
+            print(f"\ninterrupted: {len(to_run) - left} of {len(to_run)} submissions graded and saved; "
+                  f"run the same command again to grade the remaining {left}.", file=sys.stderr)
+            return 130
+
+    # the CSV and the summary always cover the whole course, not only what this run graded
+    results = summary.results(course, course.assignments())
+    csv_path = export.write_csv(course, course.reports / "grades.csv")
+    report = summary.table(results, course)
+    course.reports.mkdir(parents=True, exist_ok=True)
+    (course.reports / "summary.txt").write_text(report + "\n")
+    if not options.quiet:
+        print(report)
+        print(f"\ngraded in {time.monotonic() - start:.0f} s. Outputs:\n"
+              f"  grades (CSV, one row per student and assignment): {csv_path}\n"
+              f"  feedback HTML per student: {course.feedback}/<student>/<assignment>/\n"
+              f"  autograded notebooks: {course.autograded}/<student>/<assignment>/\n"
+              f"  gradebook: {course.gradebook_file}\n"
+              f"  this summary: {course.reports / 'summary.txt'}; per job: {course.jobs}/<assignment>/<student>/")
+    return 1 if any(r["status"] == "error" for r in results) else 0
+
+
+def parse(argv: list[str] | None = None) -> tuple[Course, Options]:
+    parser = argparse.ArgumentParser(prog="python -m autograder.grade", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignments", nargs="*", help="assignments to grade (default: every one in solutions/)")
+    parser.add_argument("--student", action="append", default=[], help="grade only this student (repeatable)")
+    parser.add_argument("--workers", type=int, default=0, help="jobs at a time (default: one per core)")
+    parser.add_argument("--force", action="store_true", help="grade again even what is up to date")
+    parser.add_argument("--cell-timeout", type=int, help="seconds per cell (default: Execute.timeout of the course)")
+    parser.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout, help="seconds for all cells of a notebook (default: %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="MB of memory per kernel (default: %(default)s)")
+    parser.add_argument("--output-kb", type=int, default=Limits.output_bytes // 1000, help="kB of output per notebook; the rest is cut (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="CPU threads per kernel for BLAS and TensorFlow (default: cores / workers)")
+    parser.add_argument("--isolation", choices=["auto", "on", "off"], default="auto",
+                        help="isolate student code (auto: when this machine allows it; on: refuse to run without)")
+    parser.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    parser.add_argument("--keep-scratch", action="store_true", help="keep each job's working copy (for debugging)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (the summary is still written)")
+    parser.add_argument("--course", default=str(Course().root), help="course folder (default: this repository)")
+    args = parser.parse_args(argv)
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, output_bytes=args.output_kb * 1000, threads=args.threads)
+    options = Options(assignments=args.assignments, students=args.student, workers=args.workers, force=args.force,
+                      isolation=args.isolation, keep_scratch=args.keep_scratch, quiet=args.quiet, limits=limits,
+                      feedback=not args.no_feedback)
+    return Course(args.course), options
+
+
+def main(argv: list[str] | None = None) -> int:
+    course, options = parse(argv)
+    return grade(course, options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

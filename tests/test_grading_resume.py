@@ -1,0 +1,139 @@
+"""An interrupted grading run resumes: nothing finished is graded again, nothing is lost,
+and nothing of the killed run keeps running."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder import collect, export, grade, synthetic
+from autograder.course import ROOT, Course
+
+ASSIGNMENT = "ch01_overfitting"
+STUDENTS = ["s1", "s2", "s3", "s4"]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    base = tmp_path_factory.mktemp("resume")
+    course = synthetic.make_course(Course(ROOT), base / "course", [ASSIGNMENT], max_tests=1)
+    name = course.notebooks(ASSIGNMENT)[0] + ".ipynb"
+    good = synthetic.correct(course, ASSIGNMENT)
+    for index, student in enumerate(STUDENTS):
+        nb = good if index % 2 == 0 else synthetic.wrong_first(good)
+        synthetic.write_submission(base / "inbox" / student / ASSIGNMENT, {name: nb})
+    collect.from_folder(course, base / "inbox")
+    return course
+
+
+def _finished(course):
+    return {p.parent.name: p.stat().st_mtime_ns for p in (course.jobs / ASSIGNMENT).glob("*/merged.json")}
+
+
+def _processes_mentioning(text):
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+            environ_path = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            continue
+        if text in cmdline or text in environ_path:
+            found.append((int(pid), cmdline))
+    return found
+
+
+def test_a_killed_run_resumes_where_it_stopped(course):
+    run = subprocess.Popen([sys.executable, "-m", "autograder.grade", "--course", str(course.root), "--workers", "1",
+                            "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while not _finished(course) and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.5)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    run.send_signal(signal.SIGKILL)  # the harshest interruption: no clean-up at all
+    run.wait()
+    first = _finished(course)
+    assert 1 <= len(first) < len(STUDENTS)
+
+    time.sleep(3)  # the killed run's workers and kernels notice and end
+    assert _processes_mentioning(str(course.jobs)) == []
+
+    code = grade.grade(course, grade.Options(workers=2, quiet=True))
+    assert code == 0
+    second = _finished(course)
+    assert set(second) == set(STUDENTS)
+    assert {s: second[s] for s in first} == first, "what the killed run finished was not graded again"
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url) as gb:
+        scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS}
+    assert scores == {"s1": 2, "s2": 0, "s3": 2, "s4": 0}
+    header, rows = export.rows(course)
+    assert sorted(r["student_id"] for r in rows) == STUDENTS
+
+
+def test_forced_run_grades_everything_again(course):
+    before = _finished(course)
+    assert grade.grade(course, grade.Options(workers=2, quiet=True, force=True)) == 0
+    after = _finished(course)
+    assert all(after[s] != before[s] for s in STUDENTS)
+    results = [json.loads((course.jobs / ASSIGNMENT / s / "result.json").read_text()) for s in STUDENTS]
+    assert [r["score"] for r in results] == [2, 0, 2, 0]
+
+
+def test_a_score_entered_by_hand_survives_grading_again(course):
+    """An instructor's correction in the formgrader (manual_score) is kept when the
+    submission is graded again; the cell is flagged for review, as nbgrader does."""
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url) as gb:
+        (cell,) = gb.find_submission(ASSIGNMENT, "s2").notebooks[0].grades
+        assert cell.score == 0
+        cell.manual_score = 1.5
+        gb.db.commit()
+    assert grade.grade(course, grade.Options(workers=1, quiet=True, force=True, students=["s2"])) == 0
+    with Gradebook(course.db_url) as gb:
+        (cell,) = gb.find_submission(ASSIGNMENT, "s2").notebooks[0].grades
+        assert (cell.auto_score, cell.manual_score, cell.score) == (0, 1.5, 1.5)
+        assert cell.needs_manual_grade
+    header, rows = export.rows(course)
+    assert next(r for r in rows if r["student_id"] == "s2")["score"] == "1.5"
+
+
+def test_a_lost_gradebook_is_filled_again(course):
+    """Jobs that are up to date but whose grades are not in the gradebook (it was deleted
+    or replaced) are graded again: no grade goes missing."""
+    course.gradebook_file.unlink()
+    assert grade.grade(course, grade.Options(workers=2, quiet=True)) == 0
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url) as gb:
+        assert [gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS] == [2, 0, 2, 0]
+
+
+def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
+    """A job process that crashes (here: nbgrader cannot be run at all) is recorded as an
+    error with 0 points and flagged for manual grading, not dropped."""
+    spec_path = course.jobs / ASSIGNMENT / "s1" / "job.json"
+    monkeypatch.setattr(grade, "GRADER_VERSION", "broken")  # new fingerprints: everything runs again
+    from autograder import job as job_module
+    original = job_module.run
+
+    def crash(jobdir):
+        if "s1" in str(jobdir):
+            os._exit(9)
+        return original(jobdir)
+    monkeypatch.setattr(job_module, "run", crash)
+    # the workers are forked from a server that imported the module before the patch, so
+    # run the jobs in this process's children instead: grade with the fork start method
+    monkeypatch.setattr(grade, "_context", lambda: __import__("multiprocessing").get_context("fork"))
+    code = grade.grade(course, grade.Options(workers=2, quiet=True, students=["s1", "s2"]))
+    assert code == 1
+    result = json.loads((course.jobs / ASSIGNMENT / "s1" / "result.json").read_text())
+    assert result["status"] == "error" and result["score"] == 0
+    assert "the grading process ended with status 9" in result["issues"][0]["message"]
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url) as gb:
+        submission = gb.find_submission(ASSIGNMENT, "s1")
+        assert submission.score == 0 and submission.needs_manual_grade
+    assert spec_path.exists()
