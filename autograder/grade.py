@@ -352,7 +352,7 @@ def grade(course: Course, options: Options) -> int:
             up_to_date = len(jobs) - len(to_run) - len(to_merge)
             print(f"{len(pairs)} submissions of {', '.join(assignments) or 'no assignment'}: {len(to_run)} to grade, "
                   f"{up_to_date} up to date" + (f", {len(to_merge)} finished earlier and now merged" if to_merge else "")
-                  + f"; {min(workers, max(1, len(to_run)))} at a time"
+                  + (f"; {min(workers, len(to_run))} at a time" if to_run else "")
                   + ("" if isolate else "; student code NOT isolated"), file=sys.stderr)
 
         notebooks = max((len(course.notebooks(a)) for a in assignments), default=1)

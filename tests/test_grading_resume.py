@@ -137,3 +137,7 @@ def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
         submission = gb.find_submission(ASSIGNMENT, "s1")
         assert submission.score == 0 and submission.needs_manual_grade
     assert spec_path.exists()
+    header, rows = export.rows(course)
+    row = next(r for r in rows if r["student_id"] == "s1")
+    assert (row["status"], row["score"], row["needs_manual_grade"]) == ("error", "0", "yes")
+    assert "ended with status 9" in row["attention"]
