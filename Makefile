@@ -11,7 +11,7 @@ export CUDA_VISIBLE_DEVICES :=
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book exercises test lab clean browser-deps
+.PHONY: setup book exercises test lab clean browser-deps release collect grade grade-demo benchmark
 
 # The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
 REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
@@ -35,6 +35,29 @@ book: setup
 exercises: setup
 	$(PY) -m autograder.release
 
+## release: regenerate exercises/ and pack one zip per assignment for an LMS (autograder/lms/)
+release: setup
+	$(PY) -m autograder.release --zip
+
+## collect: put submissions where nbgrader expects them: make collect FROM=<folder or LMS zip>
+## (a zip also takes ASSIGNMENT=<name> and PATTERN=<simple|folders|moodle|canvas|regex>)
+collect: setup
+	@test -n "$(FROM)" || { echo "usage: make collect FROM=<folder of <student>/<assignment>/ or LMS zip>"; exit 2; }
+	$(PY) -m autograder.collect "$(FROM)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(PATTERN),--pattern '$(PATTERN)')
+
+## grade: grade every new or changed submission, in parallel; feedback, grades CSV, summary
+## (options after GRADE_ARGS=, e.g. GRADE_ARGS="--force --workers 4"; see --help)
+grade: setup
+	$(PY) -m autograder.grade $(GRADE_ARGS)
+
+## grade-demo: grade a synthetic class (correct, wrong, broken, tampered) in autograder/demo/
+grade-demo: setup
+	$(PY) -m autograder.demo
+
+## benchmark: time `make grade` against sequential `nbgrader autograde` on 30 synthetic students
+benchmark: setup
+	$(PY) -m autograder.benchmark
+
 ## browser-deps: what the browser tests need besides the venv (playwright is pinned in
 ## requirements.txt): Debian's Chromium, and from npm axe-core and the MathJax release the book loads
 browser-deps: setup node_modules/.installed
@@ -53,5 +76,7 @@ test: book browser-deps
 lab: setup
 	$(VENV)/bin/jupyter lab exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
+## clean: remove the build and everything grading produced (grades too: export them first)
 clean:
-	rm -rf _build autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db
+	rm -rf _build autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db \
+	  autograder/jobs autograder/reports autograder/lms autograder/demo autograder/downloaded
