@@ -178,7 +178,7 @@ def test_malicious_submission_changes_nothing_outside_its_scratch_space(graded):
 def test_malicious_submission_cannot_raise_any_grade(graded):
     from nbgrader.api import Gradebook
     with Gradebook(graded.course.db_url) as gb:
-        for student, (score, _, _) in EXPECTED.items():
+        for student in EXPECTED:
             submission = gb.find_submission(ASSIGNMENT, student)
             assert all(g.auto_score is None or g.auto_score <= g.max_score for nb in submission.notebooks
                        for g in nb.grades), student

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from autograder import release
-
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.stem for p in (ROOT / "tests" / "variants").glob("ch*.py"))
 GRADING_BUDGET_SECONDS = 30
