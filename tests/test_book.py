@@ -1,7 +1,6 @@
 """The built website (`make book`, run before the tests with warnings as errors) is complete:
 every page of the table of contents, executed within budget, every figure with alt text,
 exercise pages shown unexecuted."""
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path

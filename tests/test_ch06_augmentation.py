@@ -8,7 +8,6 @@
   position check of random_crop really rejects a crop that is not a window of its image.
 """
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
