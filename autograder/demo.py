@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     before = {name: _digest(folder) for name, folder in guarded.items()}
     code = grade.main(["--course", str(demo.root), "--workers", str(args.workers)])
     changed = [name for name, folder in guarded.items() if _digest(folder) != before[name]]
-    print(f"\nafter grading, the files the malicious submissions attacked: "
+    print("\nafter grading, the files the malicious submissions attacked: "
           + (f"CHANGED: {', '.join(changed)}" if changed else f"{', '.join(guarded)} unchanged"))
     print("\nwhat each student did: " + ", ".join(
         f"{s}: " + "/".join(KINDS[(n + i) % len(KINDS)] for i in range(len(assignments)))
