@@ -104,14 +104,15 @@ def _scores(work: Path, assignment: str, student: str) -> tuple[dict, dict]:
     return tasks, info
 
 
-def _zero_scores(work: Path, assignment: str) -> dict:
-    """Every graded cell of the assignment with 0 points (nothing could be graded)."""
+def _zero_scores(work: Path, assignment: str, needs_manual_grade: bool = False) -> dict:
+    """Every graded cell of the assignment with 0 points (nothing could be graded), from the
+    gradebook in folder `work`; flagged for manual grading when the grader itself failed."""
     tasks = {}
     with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gb:
         for nb in gb.find_assignment(assignment).notebooks:
             for cell in nb.grade_cells:
                 tasks[cell.name] = {"notebook": nb.name, "score": 0.0, "max_score": cell.max_score,
-                                    "auto_score": 0.0, "needs_manual_grade": False}
+                                    "auto_score": 0.0, "needs_manual_grade": needs_manual_grade}
     return tasks
 
 
@@ -260,9 +261,7 @@ def run(jobdir: Path) -> dict:
                           if re.match(r"^[\w.]+(Error|Exception)\b", line.strip()) and "Traceback" not in line]
             reason = exceptions[-1] if exceptions else "nbgrader autograde failed (see job.log)"
             issues.append({"kind": "grader_error", "message": f"nbgrader could not grade it: {_first_line(reason)}"})
-            tasks = _zero_scores(work, assignment)
-            for task in tasks.values():
-                task["needs_manual_grade"] = True
+            tasks = _zero_scores(work, assignment, needs_manual_grade=True)
             info = {"timestamp": None, "late_penalty": 0.0}
 
     sandbox.remove_stale_cgroups(f"regcourse-{os.getpid()}-")
@@ -278,13 +277,7 @@ def failed_result(jobdir: Path, reason: str) -> dict:
     """The result of a job whose process could not finish (killed, crashed): written by the
     grader, so that the submission still gets a row, a zero and the reason."""
     spec = json.loads((Path(jobdir) / "job.json").read_text())
-    template = Path(spec["template"])
-    tasks = {}
-    with Gradebook(f"sqlite:///{template / 'gradebook.db'}") as gb:
-        for nb in gb.find_assignment(spec["assignment"]).notebooks:
-            for cell in nb.grade_cells:
-                tasks[cell.name] = {"notebook": nb.name, "score": 0.0, "max_score": cell.max_score,
-                                    "auto_score": 0.0, "needs_manual_grade": True}
+    tasks = _zero_scores(Path(spec["template"]), spec["assignment"], needs_manual_grade=True)
     result = {"student": spec["student"], "assignment": spec["assignment"], "fingerprint": spec["fingerprint"],
               "status": "error", "issues": [{"kind": "grader_error", "message": reason}], "failures": [],
               "graded_notebooks": [], "isolated": spec["isolate"], "tasks": tasks, "score": 0.0,
