@@ -17,7 +17,7 @@ Modules behind them, one purpose each:
     sanitize    nbgrader preprocessors that repair a notebook's structure and metadata
     execute     nbgrader's Execute with time, output and kernel-death handling
     sandbox     the kernel launcher: namespaces, an unprivileged user, limits
-    feedback    feedback HTML without the hidden tests
+    feedback    feedback HTML without the hidden tests, with the grader's notes
     merge       the single writer of the real gradebook
     summary     the table printed after grading
     synthetic   synthetic submissions (correct, wrong, broken, tampered, malicious)

@@ -12,6 +12,10 @@ preprocessor, `HideHiddenTests`, which
 
 `hidden_lines_in(html, source_notebook)` then checks the result: the job deletes feedback
 in which any hidden test line can still be found, and reports it.
+
+What the grader noticed about a submission (restored cells, a cell stopped at its time
+limit, a renamed notebook) is added to the top of each page (`with_notes`); a submission
+with no notebook to grade gets a page that says why (`page_without_notebook`).
 """
 from __future__ import annotations
 
@@ -92,3 +96,42 @@ def hidden_lines_in(html: str, source_notebook, visible: list[str] = ()) -> list
     """The hidden test lines (see hidden_lines) that appear in the HTML's text."""
     text = html_text(html)
     return [line for line in hidden_lines(source_notebook, visible) if " ".join(line.split()) in text]
+
+
+# issues a student must not read: the message quotes the hidden test lines it found
+NOT_FOR_STUDENTS = {"feedback_withheld"}
+
+
+def notes_for_students(issues: list[dict]) -> list[str]:
+    return [i["message"] for i in issues if i["kind"] not in NOT_FOR_STUDENTS]
+
+
+def _notes_block(notes: list[str], heading: str, level: int) -> str:
+    items = "\n".join(f"<li>{html_lib.escape(note)}</li>" for note in notes)
+    return (f'<div class="grader-notes" role="note" style="border-left: 4px solid #d2413a; padding: 0.5em 1em; '
+            f'margin: 1em 0;">\n<h{level}>{html_lib.escape(heading)}</h{level}>\n<ul>\n{items}\n</ul>\n</div>\n')
+
+
+def with_notes(page: str, notes: list[str]) -> str:
+    """nbgrader's feedback page with the grader's notes above the notebook."""
+    if not notes:
+        return page
+    block = _notes_block(notes, "Notes from the grader", level=4)  # under the page's h4 heading
+    anchor = page.find('<div class="panel-body">')
+    if anchor < 0:
+        body = re.search(r"<body[^>]*>", page)
+        anchor = body.end() if body else 0
+    return page[:anchor] + block + page[anchor:]
+
+
+def page_without_notebook(assignment: str, notebook: str, max_score: float, notes: list[str]) -> str:
+    """The feedback page of a notebook that could not be graded: 0 points and why."""
+    title = html_lib.escape(f"{assignment}: {notebook}")
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            '<style>body { font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; }</style>\n'
+            '</head>\n'
+            f'<body>\n<main>\n<h1>{title} (Score: 0.0 / {max_score:.1f})</h1>\n'
+            f"<p>{html_lib.escape(notebook)}.ipynb could not be graded, so it gets no points.</p>\n"
+            + _notes_block(notes or ["no notebook was graded"], "Why", level=2)
+            + "<p>If this is not what you submitted, ask your instructor: the files you sent are kept.</p>\n"
+            "</main>\n</body>\n</html>\n")

@@ -16,6 +16,10 @@ interrupted run (Ctrl-C, a crash, a reboot) loses only the jobs that were runnin
 the same command again to grade the rest. A job that cannot finish (its process killed,
 nbgrader failing) still gets a row: 0 points, flagged for manual grading, with the reason.
 
+Jobs can be graded elsewhere: `--prepare-only` writes the job folders of what needs grading
+and prints them; `python -m autograder.job JOBDIR` grades one anywhere the jobs folder has
+been copied to; a later run merges every job whose result.json matches its inputs.
+
 Exit status: 0 when every submission was graded (some may need attention: see the
 summary), 1 when nbgrader could not grade some of them, 130 when interrupted.
 """
@@ -59,6 +63,7 @@ class Options:
     keep_scratch: bool = False
     quiet: bool = False
     feedback: bool = True
+    prepare_only: bool = False         # write the job folders, list them, grade none
     limits: Limits = field(default_factory=Limits)
 
 
@@ -127,7 +132,8 @@ def prepare_job(course: Course, student: str, assignment: str, common: dict, for
             target.symlink_to(os.readlink(path))
         else:
             shutil.copyfile(path, target)
-    spec = {"student": student, "assignment": assignment, "fingerprint": fingerprint, **common}
+    spec = {"student": student, "assignment": assignment, "fingerprint": fingerprint, **common,
+            "template": os.path.relpath(common["template"], folder)}  # the jobs folder can move
     (folder / "job.json").write_text(json.dumps(spec, indent=1))
     return job
 
@@ -323,7 +329,6 @@ def grade(course: Course, options: Options) -> int:
     settings = templates.nbgrader_settings(course)
     forbidden = [str(course.root), str(course.solutions), str(course.work), str(course.submitted),
                  str(course.gradebook_file.parent)]
-    readonly = sandbox.readonly_paths(sys.executable, forbidden) if isolate else []
     limits = asdict(options.limits)
     if not limits["threads"]:  # each kernel gets its share of the cores, none oversubscribes them
         limits["threads"] = max(1, (os.cpu_count() or 1) // workers)
@@ -337,7 +342,7 @@ def grade(course: Course, options: Options) -> int:
             merge.sync_assignment(gb, folder / "gradebook.db", assignment)
             common = {"template": str(folder), "template_fingerprint": course.source_fingerprint(assignment),
                       "course_id": course.course_id, "nbgrader_config": settings, "limits": limits,
-                      "isolate": isolate, "readonly": readonly, "forbidden": forbidden,
+                      "isolate": isolate, "forbidden": forbidden,
                       "duedate": merge.duedate(gb, assignment),
                       "feedback": options.feedback}
             for student, a in pairs:
@@ -354,6 +359,9 @@ def grade(course: Course, options: Options) -> int:
                   f"{up_to_date} up to date" + (f", {len(to_merge)} finished earlier and now merged" if to_merge else "")
                   + (f"; {min(workers, len(to_run))} at a time" if to_run else "")
                   + ("" if isolate else "; student code NOT isolated"), file=sys.stderr)
+        if options.prepare_only:
+            print("\n".join(str(job.folder) for job in to_run))
+            return 0
 
         notebooks = max((len(course.notebooks(a)) for a in assignments), default=1)
         deadline = notebooks * (limits["notebook_timeout"] + 3 * 60) + 180
@@ -406,6 +414,8 @@ def parse(argv: list[str] | None = None) -> tuple[Course, Options]:
     parser.add_argument("--isolation", choices=["auto", "on", "off"], default="auto",
                         help="isolate student code (auto: when this machine allows it; on: refuse to run without)")
     parser.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="write the job folders and print those to grade, grade none (see 'More machines' in the README)")
     parser.add_argument("--keep-scratch", action="store_true", help="keep each job's working copy (for debugging)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors (the summary is still written)")
     parser.add_argument("--course", default=str(Course().root), help="course folder (default: this repository)")
@@ -414,7 +424,7 @@ def parse(argv: list[str] | None = None) -> tuple[Course, Options]:
                     memory_mb=args.memory_mb, output_bytes=args.output_kb * 1000, threads=args.threads)
     options = Options(assignments=args.assignments, students=args.student, workers=args.workers, force=args.force,
                       isolation=args.isolation, keep_scratch=args.keep_scratch, quiet=args.quiet, limits=limits,
-                      feedback=not args.no_feedback)
+                      feedback=not args.no_feedback, prepare_only=args.prepare_only)
     return Course(args.course), options
 
 

@@ -12,8 +12,10 @@ A job folder holds everything the job reads and writes:
     job.log           nbgrader's log and anything the kernels printed outside cells
     result.json       scores per graded cell, issues, failures, timings (written last)
 
-A job needs nothing else from the course (the nbgrader settings travel in job.json), so
-jobs could run on other machines; the grader merges result.json and the two output
+A job needs nothing else from the course but its assignment's template, which job.json
+names relative to the job folder (the nbgrader settings travel in job.json, and what the
+kernel may read is worked out on the machine that runs it), so a copy of the jobs folder
+can be graded on another machine; the grader merges result.json and the two output
 folders into the real gradebook and course folders (merge.py), as the only writer.
 
 Inside the job, grading is nbgrader's `autograde` (in process, through NbGraderAPI) with
@@ -186,13 +188,65 @@ def _execution_issues(jobdir: Path, release: Path) -> tuple[list[dict], dict]:
     return issues, timing
 
 
+def _nbgrader_feedback(api: NbGraderAPI, work: Path, jobdir: Path, student: str, assignment: str,
+                       issues: list[dict]) -> float:
+    """nbgrader's generate_feedback with the grader's notes on each page; a page that still
+    shows a hidden test line is deleted and reported. Returns the seconds it took."""
+    t0 = time.monotonic()
+    made = api.generate_feedback(assignment, student, force=True)
+    with open(jobdir / "job.log", "a") as log:
+        log.write(made.get("log", "") + "\n" + (made.get("error") or "") + "\n")
+    if not made["success"]:
+        issues.append({"kind": "feedback_error", "message": "nbgrader generate_feedback failed (see job.log)"})
+    notes = feedback.notes_for_students(issues)
+    for html in (work / "feedback" / student / assignment).glob("*.html"):
+        page = feedback.with_notes(html.read_text(), notes)
+        source = work / "source" / assignment / f"{html.stem}.ipynb"
+        submitted = work / "submitted" / student / assignment / f"{html.stem}.ipynb"
+        theirs = [c.source for c in nbformat.read(submitted, as_version=4).cells] if submitted.exists() else []
+        leaked = feedback.hidden_lines_in(page, source, theirs) if source.exists() else []
+        if leaked:
+            html.unlink()
+            issues.append({"kind": "feedback_withheld",
+                           "message": f"{html.name} withheld: it showed hidden test lines ({leaked[0]!r})"})
+        else:
+            html.write_text(page)
+    return round(time.monotonic() - t0, 3)
+
+
+def _add_notes_and_missing_pages(folder: Path, release: Path, assignment: str, graded: list[str],
+                                 issues: list[dict], tasks: dict) -> None:
+    """A feedback page that says why for every notebook of the release that was not graded."""
+    notes = feedback.notes_for_students(issues)
+    for notebook in sorted(p.stem for p in release.glob("*.ipynb")):
+        page = folder / f"{notebook}.html"
+        if notebook in graded or page.exists():
+            continue  # graded: nbgrader's page (or none, when withheld)
+        max_score = sum(t["max_score"] for t in tasks.values() if t["notebook"] == notebook)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.write_text(feedback.page_without_notebook(assignment, notebook, max_score, notes))
+
+
+def _readonly_paths(jobdir: Path, spec: dict) -> list[str]:
+    """What the kernel may read on the machine that runs the job: its system and Python,
+    never the course's grading files (spec["forbidden"]) nor this job's folder."""
+    if not spec["isolate"]:
+        return []
+    return sandbox.readonly_paths(sys.executable, [*spec.get("forbidden", []), str(jobdir)])
+
+
+def _template(jobdir: Path, spec: dict) -> Path:
+    """The assignment's grading template: job.json names it relative to the job folder."""
+    return (jobdir / spec["template"]).resolve()
+
+
 def run(jobdir: Path) -> dict:
     """Grade the job in jobdir; write and return its result."""
     jobdir = Path(jobdir).resolve()
     started = time.monotonic()
     spec = json.loads((jobdir / "job.json").read_text())
     student, assignment = spec["student"], spec["assignment"]
-    template = Path(spec["template"])
+    template = _template(jobdir, spec)
     work = jobdir / "course"
     for stale in (work, jobdir / "execution", jobdir / "sandbox"):
         if stale.exists():
@@ -214,6 +268,7 @@ def run(jobdir: Path) -> dict:
         with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gb:
             gb.update_or_create_assignment(assignment, duedate=spec["duedate"])
 
+    outcome = {"success": False}
     if not graded:
         tasks, info = _zero_scores(work, assignment), {"timestamp": None, "late_penalty": 0.0}
     else:
@@ -222,7 +277,7 @@ def run(jobdir: Path) -> dict:
         limits = spec["limits"]
         kernel_spec = sandbox.make_spec(
             workdir=str(work / "autograded" / student / assignment), root_dir=str(jobdir / "sandbox" / "root"),
-            readonly=spec["readonly"], isolate=spec["isolate"], memory_mb=limits["memory_mb"],
+            readonly=_readonly_paths(jobdir, spec), isolate=spec["isolate"], memory_mb=limits["memory_mb"],
             tmp_mb=limits["tmp_mb"], forbidden=spec.get("forbidden", []), threads=limits.get("threads", 0))
         _write_json(jobdir / "sandbox" / "spec.json", kernel_spec)
         api = NbGraderAPI(config=nbgrader_config(spec, work, jobdir))
@@ -237,24 +292,7 @@ def run(jobdir: Path) -> dict:
         if outcome["success"]:
             tasks, info = _scores(work, assignment, student)
             result["failures"] = _failures(work, assignment, student, tasks)
-        if outcome["success"] and spec.get("feedback", True):
-            t0 = time.monotonic()
-            made = api.generate_feedback(assignment, student, force=True)
-            timing["feedback_seconds"] = round(time.monotonic() - t0, 3)
-            with open(jobdir / "job.log", "a") as log:
-                log.write(made.get("log", "") + "\n" + (made.get("error") or "") + "\n")
-            if not made["success"]:
-                issues.append({"kind": "feedback_error", "message": "nbgrader generate_feedback failed (see job.log)"})
-            for html in (work / "feedback" / student / assignment).glob("*.html"):
-                source = work / "source" / assignment / f"{html.stem}.ipynb"
-                submitted = dest / f"{html.stem}.ipynb"
-                theirs = [c.source for c in nbformat.read(submitted, as_version=4).cells] if submitted.exists() else []
-                leaked = feedback.hidden_lines_in(html.read_text(), source, theirs) if source.exists() else []
-                if leaked:
-                    html.unlink()
-                    issues.append({"kind": "feedback_withheld",
-                                   "message": f"{html.name} withheld: it showed hidden test lines ({leaked[0]!r})"})
-        if not outcome["success"]:
+        else:
             result["status"] = "error"
             log_lines = (outcome.get("log") or "").splitlines()
             exceptions = [line.strip() for line in log_lines
@@ -264,6 +302,12 @@ def run(jobdir: Path) -> dict:
             tasks = _zero_scores(work, assignment, needs_manual_grade=True)
             info = {"timestamp": None, "late_penalty": 0.0}
 
+    if spec.get("feedback", True):
+        feedback_ok = graded and outcome["success"]
+        if feedback_ok:
+            timing["feedback_seconds"] = _nbgrader_feedback(api, work, jobdir, student, assignment, issues)
+        _add_notes_and_missing_pages(work / "feedback" / student / assignment, release, assignment,
+                                     graded if feedback_ok else [], issues, tasks)
     sandbox.remove_stale_cgroups(f"regcourse-{os.getpid()}-")
     score = sum((t["score"] or 0.0) for t in tasks.values()) - info.get("late_penalty", 0.0)
     result.update(tasks=tasks, score=max(0.0, score), max_score=sum(t["max_score"] for t in tasks.values()), **info)
@@ -275,15 +319,23 @@ def run(jobdir: Path) -> dict:
 
 def failed_result(jobdir: Path, reason: str) -> dict:
     """The result of a job whose process could not finish (killed, crashed): written by the
-    grader, so that the submission still gets a row, a zero and the reason."""
-    spec = json.loads((Path(jobdir) / "job.json").read_text())
-    tasks = _zero_scores(Path(spec["template"]), spec["assignment"], needs_manual_grade=True)
-    result = {"student": spec["student"], "assignment": spec["assignment"], "fingerprint": spec["fingerprint"],
-              "status": "error", "issues": [{"kind": "grader_error", "message": reason}], "failures": [],
+    grader, so that the submission still gets a row, a zero, the reason and a feedback page."""
+    jobdir = Path(jobdir)
+    spec = json.loads((jobdir / "job.json").read_text())
+    template = _template(jobdir, spec)
+    student, assignment = spec["student"], spec["assignment"]
+    tasks = _zero_scores(template, assignment, needs_manual_grade=True)
+    issues = [{"kind": "grader_error", "message": reason}]
+    result = {"student": student, "assignment": assignment, "fingerprint": spec["fingerprint"],
+              "status": "error", "issues": issues, "failures": [],
               "graded_notebooks": [], "isolated": spec["isolate"], "tasks": tasks, "score": 0.0,
               "max_score": sum(t["max_score"] for t in tasks.values()), "timestamp": None, "late_penalty": 0.0,
               "timing": {}}
-    _write_json(Path(jobdir) / "result.json", result)
+    pages = jobdir / "course" / "feedback" / student / assignment
+    shutil.rmtree(pages, ignore_errors=True)
+    if spec.get("feedback", True):
+        _add_notes_and_missing_pages(pages, template / "release" / assignment, assignment, [], issues, tasks)
+    _write_json(jobdir / "result.json", result)
     return result
 
 

@@ -18,6 +18,7 @@ import nbformat
 
 from .course import Course
 
+
 def meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 

@@ -191,13 +191,46 @@ def test_student_code_sees_none_of_the_graders_environment(graded):
 
 # ---- feedback --------------------------------------------------------------------------------
 
-def test_feedback_has_no_hidden_tests(graded):
+def feedback_text(graded, student):
+    page = graded.course.feedback / student / ASSIGNMENT / graded.name.replace(".ipynb", ".html")
+    return feedback.html_text(page.read_text())
+
+
+def test_every_student_gets_feedback_without_hidden_tests(graded):
     source = graded.course.solutions / ASSIGNMENT / graded.name
     assert feedback.hidden_lines(source), "the assignment has hidden tests to look for"
-    pages = list(graded.course.feedback.rglob("*.html"))
-    assert len(pages) >= len(EXPECTED) - 5  # all but the submissions without a notebook
+    pages = sorted(graded.course.feedback.rglob("*.html"))
+    assert sorted(p.parent.parent.name for p in pages) == sorted(EXPECTED)
     for page in pages:
         assert feedback.hidden_lines_in(page.read_text(), source) == [], page
+
+
+@pytest.mark.parametrize("student", ["invalid_json", "empty_file", "missing"])
+def test_a_submission_without_a_notebook_gets_a_page_that_says_why(graded, student):
+    _, _, fragment = EXPECTED[student]
+    text = feedback_text(graded, student)
+    assert "(Score: 0.0 / 4.0)" in text and fragment in text
+
+
+def test_feedback_shows_what_the_grader_noticed(graded):
+    for student in ("edited_test", "endless", "misnamed", "changed_points"):
+        text = feedback_text(graded, student)
+        assert "Notes from the grader" in text, student
+        for message in feedback.notes_for_students(graded.results[student]["issues"]):
+            assert " ".join(message.split()) in text, (student, message)
+    assert "Notes from the grader" not in feedback_text(graded, "correct")
+    assert "Notes from the grader" not in feedback_text(graded, "partly_wrong")  # its test says why
+
+
+def test_notes_are_plain_text_and_never_quote_hidden_tests():
+    issues = [{"kind": "solution_error", "message": "cell #3 raised <script>alert(1)</script>"},
+              {"kind": "feedback_withheld", "message": "x.html withheld: it showed hidden test lines ('assert 1')"}]
+    notes = feedback.notes_for_students(issues)
+    assert notes == [issues[0]["message"]]
+    page = feedback.with_notes('<html><body><div class="panel-body">nb</div></body></html>', notes)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.index("Notes from the grader") < page.index('<div class="panel-body">')
+    assert "withheld" not in feedback.page_without_notebook("a", "nb", 2, notes)
 
 
 def test_feedback_explains_a_failed_hidden_test_without_showing_it(graded):

@@ -1,15 +1,19 @@
 """An interrupted grading run resumes: nothing finished is graded again, nothing is lost,
 and nothing of the killed run keeps running."""
+import contextlib
+import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from autograder import collect, export, grade, synthetic
+from autograder import collect, export, feedback, grade, synthetic
 from autograder.course import ROOT, Course
 
 ASSIGNMENT = "ch01_overfitting"
@@ -111,6 +115,46 @@ def test_a_lost_gradebook_is_filled_again(course):
         assert [gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS] == [2, 0, 2, 0]
 
 
+def test_a_job_graded_on_another_machine_is_merged_without_grading_again(course, tmp_path, monkeypatch):
+    """--prepare-only writes the job folders and lists them; a copy of the jobs folder,
+    moved anywhere, grades one with `python -m autograder.job` while the course itself is
+    away; its result copied back is merged by the next run, which grades nothing."""
+    name = course.notebooks(ASSIGNMENT)[0] + ".ipynb"
+    synthetic.write_submission(tmp_path / "inbox" / "remote" / ASSIGNMENT, {name: synthetic.correct(course, ASSIGNMENT)})
+    collect.from_folder(course, tmp_path / "inbox")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert grade.grade(course, grade.Options(quiet=True, prepare_only=True, students=["remote"])) == 0
+    folder = course.jobs / ASSIGNMENT / "remote"
+    assert out.getvalue().split() == [str(folder)]
+    assert not (folder / "result.json").exists()
+
+    elsewhere = tmp_path / "other-machine" / "jobs"
+    for part in (Path("_templates") / ASSIGNMENT, Path(ASSIGNMENT) / "remote"):
+        shutil.copytree(course.jobs / part, elsewhere / part)
+    away = course.root.with_name(course.root.name + "-away")
+    course.root.rename(away)
+    try:
+        ran = subprocess.run([sys.executable, "-m", "autograder.job", str(elsewhere / ASSIGNMENT / "remote")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        away.rename(course.root)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    for part in ("result.json", "course"):
+        source = elsewhere / ASSIGNMENT / "remote" / part
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, folder / part)
+
+    def no_grading(jobs, *args):
+        assert jobs == [], "a job with a result was graded again"
+        return True
+    monkeypatch.setattr(grade, "run_jobs", no_grading)
+    assert grade.grade(course, grade.Options(quiet=True, students=["remote"])) == 0
+    from nbgrader.api import Gradebook
+    with Gradebook(course.db_url) as gb:
+        assert gb.find_submission(ASSIGNMENT, "remote").score == 2
+    assert (course.feedback / "remote" / ASSIGNMENT / name.replace(".ipynb", ".html")).exists()
+
+
 def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
     """A job process that crashes (here: nbgrader cannot be run at all) is recorded as an
     error with 0 points and flagged for manual grading, not dropped."""
@@ -141,3 +185,5 @@ def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
     row = next(r for r in rows if r["student_id"] == "s1")
     assert (row["status"], row["score"], row["needs_manual_grade"]) == ("error", "0", "yes")
     assert "ended with status 9" in row["attention"]
+    page = course.feedback / "s1" / ASSIGNMENT / f"{course.notebooks(ASSIGNMENT)[0]}.html"
+    assert "the grading process ended with status 9" in feedback.html_text(page.read_text())
