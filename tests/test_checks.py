@@ -4,7 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from regcourse.checks import check_array, check_raises, check_scalar, check_that, show_warnings_on_stdout
+from regcourse.checks import (check_array, check_raises, check_scalar, check_that, check_unchanged,
+                              show_warnings_on_stdout)
 
 
 def message(check, *args, **kwargs) -> str:
@@ -69,3 +70,16 @@ def test_warnings_go_to_stdout(capsys, monkeypatch):
         warnings.warn("careful", RuntimeWarning)
     captured = capsys.readouterr()
     assert "careful" in captured.out and captured.err == ""
+
+
+def test_check_unchanged_names_the_argument_that_changed():
+    w, weights = np.array([1.0, -2.0]), [np.ones(2), np.zeros((2, 2))]
+    check_unchanged("f(w)", w=(w, w.copy()), weights=(weights, [a.copy() for a in weights]))
+    check_unchanged("f(w)", w=(w, [1.0, -2.0]))  # a literal is compared as an array
+    changed = [np.ones(2), np.ones((2, 2))]
+    with pytest.raises(AssertionError, match=r"f\(w\) changed its argument weights in place"):
+        check_unchanged("f(w)", w=(w, w.copy()), weights=(changed, [a.copy() for a in weights]))
+    with pytest.raises(AssertionError, match="changed its argument w in place"):
+        check_unchanged("f(w)", w=(w * 2, w))
+    with pytest.raises(AssertionError, match="changed its argument weights"):
+        check_unchanged("f(w)", weights=(weights[:1], weights))  # an array dropped from the list

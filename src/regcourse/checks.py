@@ -83,6 +83,22 @@ def check_that(condition: bool, message: str) -> None:
         raise AssertionError(message)
 
 
+def check_unchanged(what: str, **arguments) -> None:
+    """Assert that a call did not modify its array arguments in place. Each keyword is an
+    argument's name = (what was given to the call, a copy made before it); the first may be a
+    list of arrays, compared one by one.
+
+    check_unchanged("l2_gradient(w, 0.5)", w=(given, original))
+    """
+    for name, (given, before) in arguments.items():
+        pairs = list(zip(given, before)) if isinstance(given, (list, tuple)) else [(given, before)]
+        same = (not isinstance(given, (list, tuple)) or len(given) == len(before)) and all(
+            np.shape(after) == np.shape(earlier) and np.array_equal(after, earlier) for after, earlier in pairs)
+        if not same:
+            raise AssertionError(f"{what} changed its argument {name} in place; do not modify the arrays you are "
+                                 f"given: compute new ones ({name}_new = {name} * ..., not {name} *= ...)")
+
+
 def show_warnings_on_stdout() -> None:
     """Print Python warnings to standard output instead of standard error.
 
