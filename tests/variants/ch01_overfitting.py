@@ -67,12 +67,55 @@ def build_classifier(input_dim, n_classes, hidden_units):
                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
     return model
 '''},
+    "classifier_separate_relu_and_softmax_layers": {"build_classifier": '''
+def build_classifier(input_dim, n_classes, hidden_units):
+    model = keras.Sequential(name="mlp")
+    model.add(keras.Input(shape=(input_dim,)))
+    for units in hidden_units:
+        model.add(keras.layers.Dense(units))
+        model.add(keras.layers.ReLU())
+    model.add(keras.layers.Dense(n_classes))
+    model.add(keras.layers.Softmax())
+    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''},
+    "classifier_subclassed_model": {"build_classifier": '''
+class MLPClassifier(keras.Model):
+    def __init__(self, n_classes, hidden_units):
+        super().__init__()
+        self.hidden = [keras.layers.Dense(units, activation=keras.activations.relu) for units in hidden_units]
+        self.classifier = keras.layers.Dense(n_classes, activation="softmax")
+
+    def call(self, x):
+        for layer in self.hidden:
+            x = layer(x)
+        return self.classifier(x)
+
+
+def build_classifier(input_dim, n_classes, hidden_units):
+    model = MLPClassifier(n_classes, hidden_units)
+    model.build((None, input_dim))
+    model.compile(optimizer="Adam", loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
+    return model
+'''},
     "gap_with_numpy": {"generalization_gap": '''
 def generalization_gap(history):
     h = history.history
     return np.subtract(h["accuracy"], h["val_accuracy"])[-1]
 '''},
 }
+
+def _classifier(activation='"relu"', optimizer='"adam"'):
+    """Our build_classifier with another hidden activation or optimizer."""
+    return f'''
+def build_classifier(input_dim, n_classes, hidden_units):
+    model = keras.Sequential([keras.Input(shape=(input_dim,))]
+                             + [keras.layers.Dense(u, activation={activation}) for u in hidden_units]
+                             + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer={optimizer}, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''
+
 
 MISTAKES = {
     "bias_variance_unbiased_variance": ({"bias_variance": '''
@@ -143,6 +186,15 @@ def build_classifier(input_dim, n_classes, hidden_units):
                             + [keras.layers.Dense(u, activation="relu") for u in hidden_units]
                             + [keras.layers.Dense(n_classes, activation="softmax")])
 '''}, {"test_build_classifier"}, "not compiled"),
+    "classifier_tanh_hidden_layers": ({"build_classifier": _classifier(activation='"tanh"')}, {"test_build_classifier"},
+                                      "the hidden layers do not compute ReLU: the model's predictions are those of "
+                                      "hidden layers with tanh"),
+    "classifier_no_hidden_activation": ({"build_classifier": _classifier(activation="None")}, {"test_build_classifier"},
+                                        "hidden layers with no activation (linear)"),
+    "classifier_rmsprop": ({"build_classifier": _classifier(optimizer='"rmsprop"')}, {"test_build_classifier"},
+                           "compiled with the RMSprop optimizer; expected the Adam optimizer"),
+    "classifier_adamw": ({"build_classifier": _classifier(optimizer="keras.optimizers.AdamW()")}, {"test_build_classifier"},
+                         "AdamW optimizer with weight decay 0.004"),
     "gap_first_epoch": ({"generalization_gap": '''
 def generalization_gap(history):
     return history.history["accuracy"][0] - history.history["val_accuracy"][0]

@@ -8,6 +8,25 @@ exact set of graded test cells that must fail and a fragment of the message the 
 # ---------------------------------------------------------------------------------------------
 # Correct solutions written differently.
 # ---------------------------------------------------------------------------------------------
+_COORDINATE_DESCENT_LASSO = '''
+def lasso_fit(X, y, alpha, n_iters=1000):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, p = X.shape
+    w = np.zeros(p)
+    residual = y.copy()
+    col_sq = (X ** 2).sum(axis=0) / n
+    for _ in range(n_iters):
+        for j in range(p):
+            if col_sq[j] == 0:
+                continue
+            residual += X[:, j] * w[j]
+            rho = X[:, j] @ residual / n
+            w[j] = np.sign(rho) * max(abs(rho) - alpha, 0.0) / col_sq[j]
+            residual -= X[:, j] * w[j]
+    return w
+'''
+
 CORRECT = {
     "loops_and_isinstance_ndarray": {
         "l1_penalty": '''
@@ -90,24 +109,7 @@ def soft_threshold(w, t):
 def ridge_fit(X, y, alpha):
     return np.linalg.inv(X.T @ X + alpha * np.identity(X.shape[1])) @ X.T @ y
 ''',
-        "lasso_fit": '''
-def lasso_fit(X, y, alpha, n_iters=1000):
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n, p = X.shape
-    w = np.zeros(p)
-    residual = y.copy()
-    col_sq = (X ** 2).sum(axis=0) / n
-    for _ in range(n_iters):
-        for j in range(p):
-            if col_sq[j] == 0:
-                continue
-            residual += X[:, j] * w[j]
-            rho = X[:, j] @ residual / n
-            w[j] = np.sign(rho) * max(abs(rho) - alpha, 0.0) / col_sq[j]
-            residual -= X[:, j] * w[j]
-    return w
-''',
+        "lasso_fit": _COORDINATE_DESCENT_LASSO,
     },
     "augmented_lstsq_and_fista": {
         "ridge_fit": '''
@@ -191,6 +193,76 @@ def build_regularized_classifier(input_dim, l1, l2):
     return model
 ''',
     },
+    "copy_then_update_in_place": {
+        # In-place updates of a copy are fine: the arrays given stay as they were.
+        "l1_penalty": '''
+def l1_penalty(weights, l1):
+    arrays = weights if isinstance(weights, (list, tuple)) else [weights]
+    total = 0.0
+    for a in arrays:
+        a = np.array(a, dtype=float)
+        np.abs(a, out=a)
+        total += a.sum()
+    return l1 * total
+''',
+        "l1_subgradient": '''
+def l1_subgradient(w, l1):
+    out = np.array(w, dtype=float)
+    np.sign(out, out=out)
+    out *= l1
+    return out
+''',
+        "l2_gradient": '''
+def l2_gradient(w, l2):
+    w = np.array(w, dtype=float)
+    w *= 2 * l2
+    return w
+''',
+        "soft_threshold": '''
+def soft_threshold(w, t):
+    w = np.array(w, dtype=float)
+    small = np.abs(w) <= t
+    w -= t * np.sign(w)
+    w[small] = 0.0
+    return w
+''',
+    },
+    "keras_relu_and_sigmoid_layers": {
+        "build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    model = keras.Sequential([
+        keras.Input(shape=(input_dim,)),
+        keras.layers.Dense(128, kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2)),
+        keras.layers.ReLU(),
+        keras.layers.Dense(64, kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2)),
+        keras.layers.Activation("relu"),
+        keras.layers.Dense(1),
+        keras.layers.Activation("sigmoid"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-4), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+''',
+    },
+    "keras_subclassed_model": {
+        "build_regularized_classifier": '''
+class RegularizedMLP(keras.Model):
+    def __init__(self, l1, l2):
+        super().__init__()
+        self.hidden1 = keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2))
+        self.hidden2 = keras.layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2))
+        self.classifier = keras.layers.Dense(1, activation="sigmoid")
+
+    def call(self, x):
+        return self.classifier(self.hidden2(self.hidden1(x)))
+
+
+def build_regularized_classifier(input_dim, l1, l2):
+    model = RegularizedMLP(l1, l2)
+    model.build((None, input_dim))
+    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+    return model
+''',
+    },
     "keras_callable_regularizer_and_input_shape": {
         # A plain function as the regularizer, and the seed's deprecated input_shape argument
         # (its warning goes to stdout through show_warnings_on_stdout).
@@ -213,6 +285,20 @@ def build_regularized_classifier(input_dim, l1, l2):
 # ---------------------------------------------------------------------------------------------
 # Plausible mistakes: (replaced solution cells, exactly the tests that must fail, message fragment).
 # ---------------------------------------------------------------------------------------------
+def _regularized_classifier(activation='"relu"', optimizer='"adam"'):
+    """Our build_regularized_classifier with another hidden activation or optimizer."""
+    return f'''
+def build_regularized_classifier(input_dim, l1, l2):
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    model = keras.Sequential([keras.Input(shape=(input_dim,)),
+                              keras.layers.Dense(128, activation={activation}, kernel_regularizer=reg),
+                              keras.layers.Dense(64, activation={activation}, kernel_regularizer=reg),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer={optimizer}, loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+'''
+
+
 MISTAKES = {
     "l2_half_factor": (
         {"l2_penalty": '''
@@ -593,5 +679,65 @@ def build_regularized_classifier(input_dim, l1, l2):
 '''},
         {"test_build_regularized_classifier"},
         "use a sigmoid output",
+    ),
+    "keras_sigmoid_hidden_layers": (
+        {"build_regularized_classifier": _regularized_classifier(activation='"sigmoid"')},
+        {"test_build_regularized_classifier"},
+        "the hidden layers do not compute ReLU: the model's predictions are those of hidden layers with sigmoid",
+    ),
+    "keras_sgd": (
+        {"build_regularized_classifier": _regularized_classifier(optimizer='"sgd"')},
+        {"test_build_regularized_classifier"},
+        "compiled with the SGD optimizer; expected the Adam optimizer",
+    ),
+    "l1_penalty_abs_in_place": (
+        # Right values, but it takes |w| of the caller's arrays.
+        {"l1_penalty": '''
+def l1_penalty(weights, l1):
+    arrays = weights if isinstance(weights, list) else [weights]
+    total = 0.0
+    for a in arrays:
+        np.abs(a, out=a)
+        total += a.sum()
+    return l1 * total
+'''},
+        {"test_l1_penalty"},
+        "changed its argument weights in place",
+    ),
+    "l1_subgradient_in_place": (
+        {"l1_subgradient": '''
+def l1_subgradient(w, l1):
+    np.sign(w, out=w)
+    w *= l1
+    return w
+'''},
+        {"test_l1_subgradient"},
+        "l1_subgradient([-2, 0, 3], l1=0.5) changed its argument w in place",
+    ),
+    "l2_gradient_in_place": (
+        {"l2_gradient": '''
+def l2_gradient(w, l2):
+    w *= 2 * l2
+    return w
+'''},
+        {"test_l2_gradient"},
+        "l2_gradient([[1, -4]], l2=0.25) changed its argument w in place",
+    ),
+    "soft_threshold_in_place": (
+        {"soft_threshold": '''
+def soft_threshold(w, t):
+    small = np.abs(w) <= t
+    w -= t * np.sign(w)
+    w[small] = 0.0
+    return w
+'''},
+        {"test_soft_threshold"},
+        "soft_threshold([-3, -0.5, 0, 0.5, 3], t=1) changed its argument w in place",
+    ),
+    "lasso_residual_aliases_y": (
+        # Coordinate descent whose residual is y itself, not a copy: right w, but y changes.
+        {"lasso_fit": _COORDINATE_DESCENT_LASSO.replace("residual = y.copy()", "residual = y")},
+        {"test_lasso_fit"},
+        "lasso_fit(X with orthogonal columns, y, alpha=0.5) changed its argument y in place",
     ),
 }
