@@ -197,6 +197,19 @@ _VALIDATE = '''    if not 0 <= rate < 1:
         raise ValueError(f"rate must be in [0, 1), got {rate}")
 '''
 
+def _classifier(hidden='keras.layers.Dense(units, activation="relu")', optimizer='"adam"'):
+    """Our build_dropout_classifier with another hidden layer or optimizer."""
+    return f'''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [{hidden}, keras.layers.Dropout(rate)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer={optimizer}, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''
+
+
 MISTAKES = {
     # Task 1. Each of these keeps the reference dropout_backward, which multiplies by the cache.
     "vanilla_instead_of_inverted": (_forward(_VALIDATE + '''
@@ -373,4 +386,23 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 '''}, {"test_build_dropout_classifier"}, "a Dense layer has a regularizer"),
+    "keras_activity_regularizer": ({"build_dropout_classifier": _classifier(
+        hidden='keras.layers.Dense(units, activation="relu", activity_regularizer=keras.regularizers.L2(1e-3))')},
+        {"test_build_dropout_classifier"}, "a Dense layer has a regularizer"),
+    "keras_max_norm_constraint": ({"build_dropout_classifier": _classifier(
+        hidden='keras.layers.Dense(units, activation="relu", kernel_constraint=keras.constraints.MaxNorm(2.0))')},
+        {"test_build_dropout_classifier"}, "a weight constraint"),
+    "keras_tanh_hidden_layers": ({"build_dropout_classifier": _classifier(
+        hidden='keras.layers.Dense(units, activation="tanh")')}, {"test_build_dropout_classifier"},
+        "hidden layers with tanh"),
+    "keras_adam_learning_rate_changed": ({"build_dropout_classifier": _classifier(
+        optimizer="keras.optimizers.Adam(learning_rate=0.01)")}, {"test_build_dropout_classifier"},
+        "learning rate is 0.01; expected 0.001"),
+    "keras_rmsprop": ({"build_dropout_classifier": _classifier(optimizer='"rmsprop"')},
+                      {"test_build_dropout_classifier"}, "compiled with the RMSprop optimizer"),
+    "keras_adam_with_weight_decay": ({"build_dropout_classifier": _classifier(
+        optimizer="keras.optimizers.Adam(weight_decay=1e-3)")}, {"test_build_dropout_classifier"},
+        "with weight decay 0.001"),
+    "keras_adamw": ({"build_dropout_classifier": _classifier(optimizer="keras.optimizers.AdamW()")},
+                    {"test_build_dropout_classifier"}, "AdamW optimizer with weight decay"),
 }
