@@ -299,4 +299,21 @@ def make_callbacks(patience, min_delta=0.0):
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, min_delta=min_delta,
                                          restore_best_weights=True)
 '''}, {"test_make_callbacks"}, "expected a list of keras.callbacks objects"),
+    "callbacks_restore_lowest_loss_ignoring_min_delta": (
+        {"make_callbacks": '''
+class KeepLowest(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.lowest, self.weights = float("inf"), None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs["val_loss"] < self.lowest:
+            self.lowest, self.weights = logs["val_loss"], self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        self.model.set_weights(self.weights)
+
+
+def make_callbacks(patience, min_delta=0.0):
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, min_delta=min_delta), KeepLowest()]
+'''}, {"test_make_callbacks"}, "expected that of the best epoch"),
 }
