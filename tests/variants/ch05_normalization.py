@@ -219,6 +219,61 @@ def recalibrate_batchnorm(model, x):
 ''',
 }
 
+# Names rebound to new arrays (x = x - mean), in-place operations only on arrays created here,
+# np.asarray that returns the caller's float64 array itself, and at inference the given
+# running statistics returned as they are (the same objects, unchanged).
+_OWN_ARRAYS = {
+    "batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    x = np.asarray(x, dtype=np.float64)  # the caller's array itself when it is float64
+    if training:
+        mean = x.mean(axis=0)
+        x = x - mean  # a new array: the caller's x is untouched
+        var = np.mean(x * x, axis=0)
+        new_mean = running_mean.copy()
+        new_mean *= momentum
+        new_mean += (1 - momentum) * mean
+        new_var = np.multiply(running_var, momentum)
+        np.add(new_var, (1 - momentum) * var, out=new_var)
+    else:
+        x = x - running_mean
+        var = running_var
+        new_mean, new_var = running_mean, running_var
+    std = np.sqrt(var + eps)
+    x /= std  # our own array by now
+    out = x * gamma
+    out += beta
+    return out, new_mean, new_var, (x, std, gamma)
+''',
+    "batchnorm_backward": '''
+def batchnorm_backward(dout, cache):
+    x_hat, std, gamma = cache
+    dx = dout * gamma
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx -= dx.mean(axis=0) + x_hat * (dx * x_hat).mean(axis=0)
+    dx /= std
+    return dx, dgamma, dout.sum(axis=0)
+''',
+    "layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    x = np.array(x, dtype=np.float64)  # a copy of our own: changing it in place is fine
+    x -= x.mean(axis=1, keepdims=True)
+    std = np.sqrt((x ** 2).mean(axis=1, keepdims=True) + eps)
+    x /= std
+    out = gamma * x
+    out += beta
+    return out, (x, std, gamma)
+''',
+    "layernorm_backward": '''
+def layernorm_backward(dout, cache):
+    x_hat, std, gamma = cache
+    dx = dout * gamma
+    dx -= dx.mean(axis=1, keepdims=True) + x_hat * (dx * x_hat).mean(axis=1, keepdims=True)
+    dx /= std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+''',
+}
+
 CORRECT = {
     "float32": _FLOAT32,
     # float32 forward passes, float64 backward passes working from the float32 caches
@@ -246,6 +301,7 @@ def layernorm_backward(dout, cache):
     "loops": _LOOPS,
     "functional_no_bias_momentum_zero": _KERAS_OTHER,
     "keras_ops_set_weights": _KERAS_OPS,
+    "own_arrays_in_place_rebound_names": _OWN_ARRAYS,
 }
 
 # ---------------------------------------------------------------- plausible mistakes
@@ -426,6 +482,45 @@ def recalibrate_batchnorm(model, x):
     # Trains the whole model again instead: changes the weights.
     model.fit(x, np.zeros(len(x), dtype=int), epochs=1, verbose=0)
 '''}, {"test_recalibrate_batchnorm"}, "must not change"),
+    # the arrays given changed in place (task 1 and task 3 say not to): the results are right
+    "bn_running_stats_in_place": ({"batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    if training:
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        running_mean *= momentum
+        running_mean += mu * (1 - momentum)
+        running_var *= momentum
+        running_var += var * (1 - momentum)
+    else:
+        mu, var = running_mean, running_var
+    new_mean, new_var = running_mean, running_var
+    std = np.sqrt(var + eps)
+    x_hat = (x - mu) / std
+    return gamma * x_hat + beta, new_mean, new_var, (x_hat, std, gamma)
+'''}, {"test_batchnorm_forward"}, "changed its argument running_mean in place"),
+    # the backward test still passes: the cache holds the right x_hat
+    "bn_normalizes_x_in_place": ({"batchnorm_forward": '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
+    if training:
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        new_mean = running_mean * momentum + mu * (1 - momentum)
+        new_var = running_var * momentum + var * (1 - momentum)
+    else:
+        mu, var = running_mean, running_var
+        new_mean, new_var = running_mean, running_var
+    inv = 1 / np.sqrt(var + eps)
+    x -= mu
+    x *= inv
+    return gamma * x + beta, new_mean, new_var, (x, 1 / inv, gamma)
+'''}, {"test_batchnorm_forward"}, "changed its argument x in place"),
+    "ln_normalizes_x_in_place": ({"layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-3):
+    mu, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
+    std = np.sqrt(var + eps)
+    x -= mu
+    x /= std
+    return gamma * x + beta, (x, std, gamma)
+'''}, {"test_layernorm_forward"}, "changed its argument x in place"),
     # the same mistakes in float32, where the tolerance is looser
     "bn_float32_eps_outside_sqrt": ({"batchnorm_forward": _FLOAT32["batchnorm_forward"].replace(
         "np.sqrt(var + np.float32(eps))", "(np.sqrt(var) + np.float32(eps))")}, _BN_TESTS, "outside the square root"),
