@@ -150,12 +150,46 @@ def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, se
     return keras.Sequential(layers)
 '''
 
+_AUGMENTER_NEAREST_REVERSED = '''
+def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):
+    fill = dict(fill_mode="constant", interpolation="nearest", seed=seed)
+    layers = []
+    if max_zoom:
+        layers.append(keras.layers.RandomZoom((-max_zoom, max_zoom), (-max_zoom, max_zoom), **fill))
+    if max_rotation:
+        layers.append(keras.layers.RandomRotation((-max_rotation, max_rotation), **fill))
+    if max_shift:
+        layers.append(keras.layers.RandomTranslation((-max_shift, max_shift), (-max_shift, max_shift), **fill))
+    if flip:
+        layers.append(keras.layers.RandomFlip(mode="horizontal", seed=seed))
+    return keras.Sequential(layers if layers else [keras.layers.Identity()])
+'''
+
+
+def _augmenter(translation="max_shift, max_shift", rotation="max_rotation", zoom="max_zoom"):
+    """Our make_augmenter with other factors for its translation, rotation and zoom layers."""
+    return f'''
+def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):
+    layers = [keras.layers.Identity()]
+    if flip:
+        layers.append(keras.layers.RandomFlip("horizontal", seed=seed))
+    if max_shift:
+        layers.append(keras.layers.RandomTranslation({translation}, fill_mode="constant", seed=seed))
+    if max_rotation:
+        layers.append(keras.layers.RandomRotation({rotation}, fill_mode="constant", seed=seed))
+    if max_zoom:
+        layers.append(keras.layers.RandomZoom({zoom}, fill_mode="constant", seed=seed))
+    return keras.Sequential(layers)
+'''
+
+
 CORRECT = {
     "loops": {"flip_horizontal": _FLIP_LOOP, "translate": _TRANSLATE_LOOPS, "random_crop": _CROP_LOOP_ENDPOINT,
               "add_gaussian_noise": _NOISE_FLOAT32, "mixup": _MIXUP_DIFF, "make_augmenter": _AUGMENTER_ALL_LAYERS},
     "numpy_tricks": {"flip_horizontal": _FLIP_NP, "translate": _TRANSLATE_PAD, "random_crop": _CROP_FLOAT_DRAW,
                      "add_gaussian_noise": _NOISE_SCALE, "mixup": _MIXUP_NP, "make_augmenter": _AUGMENTER_GLOBAL_SEED},
-    "fancy_indexing": {"translate": _TRANSLATE_INDEX, "random_crop": _CROP_CHOICE},
+    "fancy_indexing": {"translate": _TRANSLATE_INDEX, "random_crop": _CROP_CHOICE,
+                       "make_augmenter": _AUGMENTER_NEAREST_REVERSED},
 }
 
 # ---------------------------------------------------------------------------- plausible mistakes
@@ -426,4 +460,17 @@ MISTAKES = {
                            "    return [keras.layers.RandomFlip('horizontal', seed=seed),\n"
                            "            keras.layers.RandomTranslation(max_shift, max_shift, fill_mode='constant', seed=seed)]\n"},
         {"test_make_augmenter"}, "expected a keras.Sequential"),
+    "augmenter_shifts_only_horizontally": (
+        {"make_augmenter": _augmenter(translation="0.0, max_shift")}, {"test_make_augmenter"}, "moved a square up and down"),
+    "augmenter_shifts_one_way": (
+        {"make_augmenter": _augmenter(translation="(0.0, max_shift), (0.0, max_shift)")}, {"test_make_augmenter"},
+        "in either direction"),
+    "augmenter_only_zooms_in": (
+        {"make_augmenter": _augmenter(zoom="(-max_zoom, 0.0)")}, {"test_make_augmenter"}, "both bigger"),
+    "augmenter_rotates_one_way": (
+        {"make_augmenter": _augmenter(rotation="(0.0, max_rotation)")}, {"test_make_augmenter"}, "either way"),
+    "augmenter_half_the_rotation": (
+        {"make_augmenter": _augmenter(rotation="max_rotation / 2")}, {"test_make_augmenter"}, "up to 36 degrees"),
+    "augmenter_rotation_in_radians": (
+        {"make_augmenter": _augmenter(rotation="max_rotation * 2 * np.pi")}, {"test_make_augmenter"}, "up to 36 degrees"),
 }
