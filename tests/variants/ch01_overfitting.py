@@ -187,8 +187,7 @@ def build_classifier(input_dim, n_classes, hidden_units):
                             + [keras.layers.Dense(n_classes, activation="softmax")])
 '''}, {"test_build_classifier"}, "not compiled"),
     "classifier_tanh_hidden_layers": ({"build_classifier": _classifier(activation='"tanh"')}, {"test_build_classifier"},
-                                      "the hidden layers do not compute ReLU: the model's predictions are those of "
-                                      "hidden layers with tanh"),
+                                      "the model's predictions are those of hidden layers with tanh"),
     "classifier_no_hidden_activation": ({"build_classifier": _classifier(activation="None")}, {"test_build_classifier"},
                                         "hidden layers with no activation (linear)"),
     "classifier_rmsprop": ({"build_classifier": _classifier(optimizer='"rmsprop"')}, {"test_build_classifier"},
