@@ -366,6 +366,19 @@ def _ln_backward(dx="(dx_hat - dx_hat.mean(axis=1, keepdims=True) - x_hat * (dx_
 _BN_TESTS = {"test_batchnorm_forward", "test_batchnorm_backward"}
 _LN_TESTS = {"test_layernorm_forward", "test_layernorm_backward"}
 
+def _recalibrate_loop(variance="h.var(axis=0)", training="False"):
+    """Our recalibrate_batchnorm with another variance or another mode for passing x on."""
+    return f'''
+def recalibrate_batchnorm(model, x):
+    h = np.asarray(x, dtype=np.float32)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.moving_mean.assign(h.mean(axis=0))
+            layer.moving_variance.assign({variance})
+        h = np.asarray(layer(h, training={training}))
+'''
+
+
 MISTAKES = {
     # batchnorm_forward
     "bn_unbiased_variance": (_bn_forward(STATS="x.mean(axis=0), x.var(axis=0, ddof=1)"), _BN_TESTS, "unbiased variance"),
@@ -457,15 +470,8 @@ def recalibrate_batchnorm(model, x):
 def recalibrate_batchnorm(model, x):
     model(x, training=True)  # with momentum 0.99 this moves the statistics by 1% only
 '''}, {"test_recalibrate_batchnorm"}, "moving_mean of the first BatchNormalization layer"),
-    "recalibrate_unbiased_variance": ({"recalibrate_batchnorm": '''
-def recalibrate_batchnorm(model, x):
-    h = np.asarray(x, dtype=np.float32)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.BatchNormalization):
-            layer.moving_mean.assign(h.mean(axis=0))
-            layer.moving_variance.assign(h.var(axis=0, ddof=1))
-        h = np.asarray(layer(h, training=False))
-'''}, {"test_recalibrate_batchnorm"}, "biased variance of its inputs"),
+    "recalibrate_unbiased_variance": ({"recalibrate_batchnorm": _recalibrate_loop(variance="h.var(axis=0, ddof=1)")},
+                                      {"test_recalibrate_batchnorm"}, "biased variance of its inputs"),
     "recalibrate_momentum_zero_training_pass": ({"recalibrate_batchnorm": '''
 def recalibrate_batchnorm(model, x):
     # right without dropout; with it, the statistics are those of inputs with dropout on
@@ -477,15 +483,8 @@ def recalibrate_batchnorm(model, x):
     for layer, momentum in zip(bns, old):
         layer.momentum = momentum
 '''}, {"test_recalibrate_batchnorm"}, "with dropout off"),
-    "recalibrate_passes_on_in_training_mode": ({"recalibrate_batchnorm": '''
-def recalibrate_batchnorm(model, x):
-    h = np.asarray(x, dtype=np.float32)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.BatchNormalization):
-            layer.moving_mean.assign(h.mean(axis=0))
-            layer.moving_variance.assign(h.var(axis=0))
-        h = np.asarray(layer(h, training=True))
-'''}, {"test_recalibrate_batchnorm"}, "with dropout off"),
+    "recalibrate_passes_on_in_training_mode": ({"recalibrate_batchnorm": _recalibrate_loop(training="True")},
+                                               {"test_recalibrate_batchnorm"}, "with dropout off"),
     "recalibrate_training_mode_inputs_fit": ({"recalibrate_batchnorm": '''
 def recalibrate_batchnorm(model, x):
     # Trains the whole model again instead: changes the weights.
