@@ -27,8 +27,9 @@ setup: $(REQUIREMENTS_STAMP)
 	$(PY) -m pip install --quiet --no-deps --editable .
 	$(PY) -m regcourse.kernel
 
-## book: set up, then build the website into _build/html, executing every book notebook
-book: setup
+## book: set up, then build the website into _build/html, executing every book notebook; the
+## site ships its own MathJax, from the npm release that package.json pins
+book: setup node_modules/.installed
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
 ## exercises: regenerate the student versions in exercises/ from solutions/
@@ -59,7 +60,7 @@ benchmark: setup
 	$(PY) -m autograder.benchmark
 
 ## browser-deps: what the browser tests need besides the venv (playwright is pinned in
-## requirements.txt): Debian's Chromium, and from npm axe-core and the MathJax release the book loads
+## requirements.txt): Debian's Chromium, and from npm axe-core (npm ci installs the book's MathJax too)
 browser-deps: setup node_modules/.installed
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }

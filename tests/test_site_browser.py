@@ -8,9 +8,11 @@ finds no serious or critical accessibility violation, and it does not scroll sid
 phone-sized window. Exercise pages show the student version, not run, with a download link.
 Screenshots go to test-artifacts/site/.
 
-The book loads MathJax 3 from a CDN; with no network here the browser gets the same release
-from node_modules/mathjax (package.json pins it). Any other request that would leave the
-machine is blocked and fails the page.
+The site is complete by itself: it ships MathJax (in _static/mathjax/) and every other file
+its pages load. The browser may reach the loopback server (or the built folder, for pages
+opened as file://) and nothing else: any other request is blocked and fails the test that
+made it. The built HTML is also checked for scripts, styles and images from elsewhere, and a
+page with math is opened straight from _build/html as file://.
 
 REGCOURSE_BOOK_ROOT points the tests at another book root (a folder with _toc.yml,
 _config.yml and _build/html), e.g. a scratch copy; it defaults to the repository.
@@ -38,7 +40,6 @@ from browser import ROOT, artifact, chromium, node_module_file, serve
 
 BOOK_ROOT = Path(os.environ.get("REGCOURSE_BOOK_ROOT", ROOT)).resolve()
 SITE = BOOK_ROOT / "_build" / "html"
-MATHJAX_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/mathjax@3[^/]*/(?P<path>[^?#]+)")
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 360, "height": 740}  # a small phone
 
@@ -83,14 +84,17 @@ class PageReport:
 
 
 class Site:
-    """The served site and one browser; each page is visited once, on first use."""
+    """The served site and one browser; each page is visited once, on first use.
+
+    The browser may load from the server (base) and from the built folder (for file:// pages)
+    only; every other request is aborted and recorded in the current page's report."""
 
     def __init__(self, base: str, context):
         self.base, self.context = base, context
+        self.local = (base, SITE.as_uri() + "/")
         self.reports: dict[str, PageReport] = {}
         self._current = PageReport(base)  # the page whose requests the router records
         self.axe_js = node_module_file("axe-core/axe.min.js")
-        self.mathjax = node_module_file("mathjax/es5/tex-mml-chtml.js").parent.parent
         context.route("**/*", self._route)
 
     def url(self, docname: str) -> str:
@@ -98,11 +102,8 @@ class Site:
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(self.base):
+        if url.startswith(self.local):
             return route.continue_()
-        cdn = MATHJAX_CDN.match(url)
-        if cdn and (self.mathjax / cdn["path"]).is_file():
-            return route.fulfill(path=str(self.mathjax / cdn["path"]))
         self._current.external.append(url)
         return route.abort()
 
@@ -117,16 +118,17 @@ class Site:
         page = self.context.new_page()
         page.on("console", lambda msg: msg.type == "error" and report.errors.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: report.errors.append(f"uncaught: {exc}"))
-        page.on("requestfailed", lambda req: req.url.startswith(self.base)
+        page.on("requestfailed", lambda req: req.url.startswith(self.local)
                 and report.errors.append(f"failed to load {req.url}: {req.failure}"))
         page.on("response", lambda resp: resp.status >= 400
                 and report.errors.append(f"HTTP {resp.status} for {resp.url}"))
         response = page.goto(url, wait_until="load")
         report.status = response.status if response else None
-        page.wait_for_function(
-            "() => !document.querySelector('.math') || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
-            timeout=60_000)
+        if page.locator("meta[http-equiv=refresh i]").count():  # a redirect, such as index.html
+            page.wait_for_url(lambda now: now != url, wait_until="load")
+        # MathJax is a deferred script: by "load" it ran, unless it could not be loaded.
         page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : null")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         return page
 
     def _visit(self, url: str) -> PageReport:
@@ -169,6 +171,7 @@ FACTS_JS = r"""() => {
     mathUnrendered: [...article.querySelectorAll('.math')].filter(m => !m.querySelector('mjx-container'))
       .map(m => m.textContent.trim().slice(0, 80)),
     mathErrors: [...article.querySelectorAll('mjx-merror')].map(e => e.textContent.slice(0, 80)),
+    mathFonts: [...document.fonts].filter(f => f.family.startsWith('MJX')).map(f => [f.family, f.status]),
     rawMath: rawMath,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     outputs: article.querySelectorAll('.cell_output').length,
@@ -231,6 +234,15 @@ def test_math_is_rendered(site, docname):
     assert not facts["mathUnrendered"], f"math that MathJax did not typeset: {facts['mathUnrendered'][:5]}"
     assert not facts["mathErrors"], f"MathJax errors (unknown macro?): {facts['mathErrors'][:5]}"
     assert not facts["rawMath"], f"TeX shown as text, not rendered: {facts['rawMath'][:5]}"
+    if facts["mathElements"]:
+        assert_math_fonts_loaded(facts["mathFonts"])
+
+
+def assert_math_fonts_loaded(fonts: list) -> None:
+    """MathJax's web fonts (from the site's own copy) loaded, or its math is drawn in fallbacks."""
+    failed = [family for family, status in fonts if status == "error"]
+    assert not failed, f"MathJax fonts that did not load: {failed}"
+    assert any(status == "loaded" for _, status in fonts), f"no MathJax font loaded: {fonts}"
 
 
 @pytest.mark.parametrize("docname", PAGES)
@@ -295,6 +307,73 @@ def cells(notebook: dict) -> list:
 
 # --- site-wide features --------------------------------------------------------------------
 
+def test_pages_load_nothing_from_elsewhere():
+    """No built page or stylesheet names a script, style, font or image on another host
+    (links that the reader clicks may point anywhere)."""
+    remote = re.compile(r"^(https?:)?//", re.I)
+    found = []
+    for page in sorted(SITE.rglob("*.html")):
+        parser = _Resources()
+        parser.feed(page.read_text(errors="replace"))
+        found += [f"{page.relative_to(SITE)}: {url}" for url in parser.urls if remote.match(url)]
+    for sheet in sorted(SITE.rglob("*.css")):
+        urls = re.findall(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", sheet.read_text(errors="replace"))
+        found += [f"{sheet.relative_to(SITE)}: {url}" for url in urls if remote.match(url)]
+    assert not found, "resources from elsewhere:\n" + "\n".join(found[:20])
+
+
+def test_a_page_opened_as_a_file_renders_its_math(site):
+    """The site works without a server too: a page with math opened from _build/html as file://."""
+    docname = next(d for d in PAGES if 'class="math' in (SITE / f"{d}.html").read_text())
+    report = PageReport((SITE / f"{docname}.html").as_uri())
+    page = site.open(report.url, report)
+    try:
+        facts = page.evaluate(FACTS_JS)
+        page.screenshot(path=str(artifact("site/opened-as-file.png")))
+    finally:
+        page.close()
+    assert not report.external, f"requests that would leave the machine: {report.external}"
+    assert not report.errors, "\n".join(report.errors)
+    assert facts["mathElements"] and not facts["mathUnrendered"], f"math not typeset: {facts['mathUnrendered'][:5]}"
+    assert not facts["rawMath"], f"TeX shown as text, not rendered: {facts['rawMath'][:5]}"
+    assert_math_fonts_loaded(facts["mathFonts"])
+
+
+# What a reader's action makes MathJax load later, and one file of the release that it needs.
+MATHJAX_ON_DEMAND = [
+    ("a TeX extension (autoloaded)", "MathJax.tex2chtmlPromise('\\\\cancel{x}')", "input/tex/extensions/cancel.js"),
+    ("the menu's explorer, with speech", "MathJax.startup.document.menu.setExplorer(true)", "sre/mathmaps/en.json"),
+    ("the menu's collapsible math", "MathJax.startup.document.menu.setCollapsible(true)", "a11y/complexity.js"),
+    ("the menu's SVG renderer", "MathJax.startup.document.menu.setRenderer('SVG')", "output/svg/fonts/tex.js"),
+]
+
+
+def test_mathjax_loads_what_readers_ask_for_from_the_site(site):
+    """MathJax loads some of its parts when first needed: they too come from the site."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    docname = next(d for d in PAGES if site.visit(d).facts["mathElements"])
+    report = PageReport(site.url(docname))
+    page = site.open(report.url, report)
+    try:
+        for what, action, needs in MATHJAX_ON_DEMAND:
+            page.evaluate(f"() => {{ {action}; }}")
+            try:
+                page.wait_for_function(
+                    "file => performance.getEntriesByType('resource').some(e => e.name.endsWith('/_static/mathjax/' + file))",
+                    arg=needs, timeout=60_000)
+            except PlaywrightTimeout:
+                pytest.fail(f"{what}: MathJax did not load _static/mathjax/{needs}; {report.external or report.errors}")
+        page.wait_for_function("() => document.querySelector('article mjx-container svg')", timeout=60_000)
+        page.screenshot(path=str(artifact("site/mathjax-svg-explorer.png")))
+        merrors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
+    finally:
+        page.close()
+    assert not report.external, f"MathJax tried to load from elsewhere: {report.external}"
+    assert not report.errors, "\n".join(report.errors)
+    assert merrors == 0
+
+
 def test_search_finds_pages(site):
     report = PageReport(site.base + "search.html?q=overfitting")
     page = site.open(report.url, report)
@@ -305,6 +384,7 @@ def test_search_finds_pages(site):
     finally:
         page.close()
     assert not report.errors, report.errors
+    assert not report.external, f"requests that would leave the machine: {report.external}"
     assert any(hit.split("#")[0].split("?")[0] in {site.url(d) for d in PAGES} for hit in hits), hits
 
 
@@ -362,6 +442,7 @@ def test_screenshots(site):
                 page.close()
             assert path.stat().st_size > 10_000, f"{path} looks empty"
             assert not report.errors, report.errors
+            assert not report.external, f"requests that would leave the machine: {report.external}"
 
 
 # --- launch buttons as an instructor would set them (a small scratch build, no browser) ----
@@ -371,7 +452,7 @@ def _scratch_book(tmp_path: Path, hub: str, repository: str) -> Path:
     exercise = EXERCISES[0] if EXERCISES else pytest.fail("no exercise page in _toc.yml")
     (book / exercise).parent.mkdir(parents=True)
     (book / f"{exercise}.ipynb").write_bytes((BOOK_ROOT / f"{exercise}.ipynb").read_bytes())
-    for name in ("references.bib", "_ext"):
+    for name in ("references.bib", "_ext", "node_modules"):
         if (BOOK_ROOT / name).exists():
             (book / name).symlink_to(BOOK_ROOT / name)
     cfg = config()
@@ -403,11 +484,7 @@ def test_launch_button_opens_the_exercise_on_the_instructors_jupyterhub(tmp_path
 def test_launch_button_without_a_repository_stops_the_build_with_a_clear_message():
     """Jupyter Book would point the buttons at its own repository (or crash): our extension says why."""
     from sphinx.errors import ConfigError
-    sys.path.insert(0, str(BOOK_ROOT / "_ext"))
-    try:
-        import course_site
-    finally:
-        sys.path.remove(str(BOOK_ROOT / "_ext"))
+    course_site = course_site_extension()
     for repository in ("", "https://github.com/executablebooks/jupyter-book"):
         fake = type("Config", (), {"html_context": {}, "html_static_path": [], "html_theme_options": {
             "launch_buttons": {"jupyterhub_url": "https://hub.example.edu"}, "repository_url": repository}})()
@@ -417,6 +494,24 @@ def test_launch_button_without_a_repository_stops_the_build_with_a_clear_message
         "launch_buttons": {"jupyterhub_url": ""}, "repository_url": ""}})()
     course_site._config_inited(None, fine)
     assert fine.html_context["default_mode"] == "auto"
+
+
+def test_a_build_without_mathjax_stops_at_once_and_says_how_to_get_it(tmp_path):
+    """The site must ship MathJax: no node_modules, no website (before any notebook runs)."""
+    from sphinx.errors import ExtensionError
+    fake = type("App", (), {"srcdir": tmp_path, "builder": type("Builder", (), {"format": "html"})()})()
+    with pytest.raises(ExtensionError, match=r"node_modules/mathjax lacks .*run `npm ci`"):
+        course_site_extension()._check_mathjax(fake)
+
+
+def course_site_extension():
+    """The book's Sphinx extension (_ext/course_site), imported."""
+    sys.path.insert(0, str(BOOK_ROOT / "_ext"))
+    try:
+        import course_site
+    finally:
+        sys.path.remove(str(BOOK_ROOT / "_ext"))
+    return course_site
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -430,6 +525,28 @@ class _Ids(html.parser.HTMLParser):
         for name, value in attrs:
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
+
+
+class _Resources(html.parser.HTMLParser):
+    """The URLs of what a browser loads with a page (not of links the reader may follow)."""
+    ATTRIBUTES = {"script": ["src"], "img": ["src", "srcset"], "iframe": ["src"], "source": ["src", "srcset"],
+                  "video": ["src", "poster"], "audio": ["src"], "embed": ["src"], "object": ["data"],
+                  "input": ["src"], "track": ["src"]}
+    LOADED_LINKS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest", "preconnect"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        names = self.ATTRIBUTES.get(tag, [])
+        if tag == "link" and self.LOADED_LINKS & set((attrs.get("rel") or "").lower().split()):
+            names = ["href"]
+        for name in names:
+            value = (attrs.get(name) or "").strip()
+            candidates = value.split(",") if name == "srcset" else [value]
+            self.urls += [candidate.split()[0] for candidate in candidates if candidate.strip()]
 
 
 @cache

@@ -2,6 +2,11 @@
 sphinx.local_extensions); tests/test_site_browser.py checks each of them in a browser.
 
 Additions:
+- the site is complete by itself: MathJax comes from the site's own _static/mathjax/, a copy
+  of the release that package.json pins (node_modules/mathjax, installed by `npm ci`, which
+  `make book` runs), so math renders without a network and from file:// too. npm rather than
+  a copy in git: package-lock.json pins the release by its hash, and the 9 MB the site ships
+  (the menu's SVG output and speech rules included) stay out of the repository's history;
 - every exercise page (exercises/...) opens with a box that says how to work on it: a
   download link for the student notebook and how to open it in JupyterLab;
 - a build that sets a launch-button hub but no repository URL fails with a clear message
@@ -21,13 +26,50 @@ sphinx-thebe 0.3):
   coloured model summaries in the text colour (their light greens fail the contrast check).
 """
 import posixpath
+import shutil
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
 
 STATIC = Path(__file__).resolve().parent / "static"
 JUPYTER_BOOK_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+# The parts of the MathJax release (as npm installs it) that the site ships, and where they go
+# under _static/mathjax/: the component the pages load (_config.yml's mathjax_path), what it
+# loads later (fonts, TeX extensions, the menu's renderers and accessibility tools with their
+# speech rules), and the licence that goes with them.
+MATHJAX_RELEASE = "node_modules/mathjax"
+MATHJAX_PARTS = {f"es5/{name}": name for name in ("tex-mml-chtml.js", "input", "output", "a11y", "ui", "sre")}
+MATHJAX_PARTS["LICENSE"] = "LICENSE"
+
+
+def _mathjax_release(app) -> Path:
+    return Path(app.srcdir) / MATHJAX_RELEASE
+
+
+def _check_mathjax(app):
+    """Fail at the start of an HTML build, not after the notebooks ran, if MathJax is missing."""
+    if app.builder.format != "html":
+        return
+    missing = [part for part in MATHJAX_PARTS if not (_mathjax_release(app) / part).exists()]
+    if missing:
+        raise ExtensionError(
+            f"{_mathjax_release(app)} lacks {', '.join(missing)}: the website ships its own copy of "
+            "MathJax; run `npm ci` in the book's root (`make book` does)")
+
+
+def _copy_mathjax(app, exception):
+    """Put the MathJax release into _static/mathjax/, where mathjax_path points."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for part, name in MATHJAX_PARTS.items():
+        source = _mathjax_release(app) / part
+        if source.is_dir():
+            shutil.copytree(source, target / name, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 def _config_inited(app, config):
@@ -87,6 +129,8 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _check_mathjax)
+    app.connect("build-finished", _copy_mathjax)
     app.connect("doctree-read", _exercise_box)
     app.connect("html-page-context", _page_context, priority=900)
     app.add_js_file("course_site.js")
