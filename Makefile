@@ -11,7 +11,7 @@ export CUDA_VISIBLE_DEVICES :=
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book exercises test lab clean browser-deps release collect grade grade-demo benchmark
+.PHONY: setup book exercises test lab lab-instructor student-lab-config clean browser-deps release collect grade grade-demo benchmark
 
 # The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
 REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
@@ -73,9 +73,54 @@ node_modules/.installed: package.json package-lock.json
 test: book browser-deps
 	$(PY) -m pytest
 
-## lab: open JupyterLab on the exercises, with the nbgrader extension
-lab: setup
-	$(VENV)/bin/jupyter lab exercises $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab refuses to run as root without --allow-root; LAB_ARGS passes more options.
+LAB_FLAGS = $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+# The student Lab's own Jupyter config folder, written at each launch and searched first.
+STUDENT_LAB ?= _build/lab-student
+
+## lab: JupyterLab for students on exercises/: their notebooks with nbgrader's Validate button,
+## and nbgrader's Assignments list where an exchange is configured; no instructor tools
+lab: setup student-lab-config
+	JUPYTER_CONFIG_PATH=$(abspath $(STUDENT_LAB))$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) \
+	  $(VENV)/bin/jupyter lab exercises $(LAB_FLAGS)
+
+# (Re)write $(STUDENT_LAB), as seen from the Lab's root folder exercises/ (see STUDENT_LAB_CONFIG).
+student-lab-config: $(REQUIREMENTS_STAMP)
+	cd exercises && $(abspath $(PY)) -c "$$STUDENT_LAB_CONFIG" $(abspath $(STUDENT_LAB))
+
+## lab-instructor: JupyterLab on the whole course with all of nbgrader: formgrader,
+## Create Assignment, the course list
+lab-instructor: setup
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS)
+
+# Writes the student Lab's config folder (its argument). nbgrader's instructor tools are off:
+# their JupyterLab plugins (disabled and locked, so that the plugin manager cannot turn them
+# back on) and server extensions. So is the Assignments list's plugin (and the Nbgrader menu,
+# which then only opens it), unless an exchange is configured: nbgrader's default exchange with
+# its folder in place, or another exchange, as the list reads its config (from the Lab's root
+# folder, the current directory, and the Jupyter config path). The list's server extension
+# stays: Validate asks it for nbgrader's version first.
+define STUDENT_LAB_CONFIG
+import json, logging, os, sys
+from pathlib import Path
+from nbgrader.exchange import ExchangeFactory, default
+from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
+
+logging.disable(logging.WARNING)  # nbgrader would warn "No nbgrader_config.py file found"
+config = AssignmentList().load_config()
+exchange = ExchangeFactory(config=config).exchange
+has_exchange = exchange is not default.Exchange or os.path.isdir(default.Exchange(config=config).root)
+plugins = ["formgrader", "create-assignment", "course-list"] + ([] if has_exchange else ["assignment-list", "menu"])
+off = {f"@jupyter/nbgrader:{name}": True for name in plugins}
+folder = Path(sys.argv[1])
+(folder / "labconfig").mkdir(parents=True, exist_ok=True)
+(folder / "labconfig" / "page_config.json").write_text(
+    json.dumps({"disabledExtensions": off, "lockedExtensions": off}, indent=1))
+(folder / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {
+    f"nbgrader.server_extensions.{name}": False for name in ("formgrader", "course_list")}}}, indent=1))
+print("student Lab: nbgrader's", ", ".join(plugins), "are off")
+endef
+export STUDENT_LAB_CONFIG
 
 ## clean: remove the build and everything grading produced (grades too: export them first)
 clean:

@@ -5,10 +5,17 @@ that holds nbgrader_config.py and exercises/), on 127.0.0.1 with a token, in a t
 copy of the course so that nothing in the repository changes. A student opens the first
 exercise, writes an answer to task 1, restarts the kernel and runs all cells, reads the
 public test's verdict, and presses nbgrader's Validate button; once with a correct answer,
-once with a wrong one. Screenshots go to test-artifacts/lab/.
+once with a wrong one.
+
+Students and instructors get different Labs. The student's (`make lab`) has Validate and, only
+where an nbgrader exchange is configured, the Assignments list; none of nbgrader's instructor
+tools (formgrader, Create Assignment, the course list), neither in the browser nor on the
+server. The instructor's (`make lab-instructor`, on the whole course) has all of them.
+Screenshots go to test-artifacts/lab/.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,6 +26,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -156,28 +165,52 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """`jupyter lab exercises` in a scratch copy of the course, with Chromium on the exercise."""
-    work = tmp_path_factory.mktemp("lab")
+def scratch_course(work: Path, exchange: bool) -> tuple[Path, dict]:
+    """A copy of the course in work/course, and an environment with fresh per-user Jupyter state,
+    so that nothing from this machine's user leaks in (the course kernel and the nbgrader
+    extensions live in the venv, which stays visible). The user's nbgrader config puts the
+    exchange in work/exchange, which exists only if exchange is true."""
     course = work / "course"
     course.mkdir()
     shutil.copytree(ROOT / "exercises", course / "exercises")
     shutil.copy(ROOT / "nbgrader_config.py", course)
-    # Fresh per-user Jupyter state, so nothing from this machine's user leaks in. The course
-    # kernel and the nbgrader extensions live in the venv (sys.prefix), which stays visible.
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(work / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
                IPYTHONDIR=str(work / "ipython"))
+    env.pop("JUPYTER_CONFIG_PATH", None)
     settings = work / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     settings.parent.mkdir(parents=True)
     settings.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    (work / "config").mkdir()
+    (work / "config" / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(work / 'exchange')!r}\n")
+    if exchange:
+        (work / "exchange").mkdir()
+    return course, env
+
+
+def student_lab_config(folder: Path, env: dict) -> None:
+    """The student Lab's config folder, written by the Makefile as `make lab` writes it."""
+    result = subprocess.run(["make", "-s", "-C", str(ROOT), "student-lab-config", f"VENV={sys.prefix}",
+                             f"STUDENT_LAB={folder}"], env=env, capture_output=True, text=True)
+    if result.returncode:
+        pytest.fail(f"make student-lab-config failed:\n{result.stdout}{result.stderr}")
+
+
+@contextlib.contextmanager
+def running_lab(work: Path, student: bool, exchange: bool = False):
+    """JupyterLab as `make lab` (student) or `make lab-instructor` starts it, from the root of a
+    scratch copy of the course, on 127.0.0.1 with a token."""
+    course, env = scratch_course(work, exchange)
+    command = [str(JUPYTER), "lab"]
+    if student:
+        student_lab_config(work / "student-lab", env)
+        env["JUPYTER_CONFIG_PATH"] = str(work / "student-lab")
+        command.append("exercises")
     port, token = free_port(), secrets.token_hex(24)
-    command = [str(JUPYTER), "lab", "exercises",  # what `make lab` runs, from the course root
-               "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               f"--IdentityProvider.token={token}", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--LabApp.extension_manager=readonly"]
+    command += ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                f"--IdentityProvider.token={token}", "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly"]
     if os.geteuid() == 0:  # CI and this machine run as root; students do not
         command.append("--allow-root")
     log = work / "jupyterlab.log"
@@ -187,27 +220,52 @@ def lab(tmp_path_factory):
     server = Lab(course, port, token, process, log)
     try:
         server.wait_until_up()
-        with chromium(viewport={"width": 1280, "height": 900}) as context:
-            def route(route):
-                if route.request.url.startswith(server.base):
-                    return route.continue_()
-                server.external.append(route.request.url)
-                return route.abort()
-            context.route("**/*", route)
-            page = server.page = context.new_page()
-            page.on("console", lambda msg: msg.type == "error" and server.console.append(msg.text))
-            page.on("pageerror", lambda exc: server.console.append(f"uncaught: {exc}"))
-            page.goto(f"{server.base}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}?token={token}")
-            page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=180_000)
-            page.wait_for_function(
-                """() => {
-                  const kernel = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=kernelName]');
-                  const status = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=executionProgress]');
-                  return kernel && !/No Kernel/.test(kernel.textContent) && status && /Idle/.test(status.textContent);
-                }""", timeout=180_000, polling=500)
-            yield server
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module (Playwright's sync API allows one at a time)."""
+    with chromium(viewport={"width": 1280, "height": 900}) as context:
+        yield context
+
+
+@contextlib.contextmanager
+def tab_on(browser, server: Lab, path: str):
+    """A browser tab on a page of the server; requests elsewhere are blocked and recorded."""
+    def route(route):
+        if route.request.url.startswith(server.base):
+            return route.continue_()
+        server.external.append(route.request.url)
+        return route.abort()
+
+    page = server.page = browser.new_page()
+    try:
+        page.route("**/*", route)
+        page.on("console", lambda msg: msg.type == "error" and server.console.append(msg.text))
+        page.on("pageerror", lambda exc: server.console.append(f"uncaught: {exc}"))
+        page.goto(f"{server.base}/{path}?token={server.token}")
+        page.locator(".jp-DirListing-item").first.wait_for(timeout=180_000)  # Lab has started
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, browser):
+    """`make lab` in a scratch copy of the course, with Chromium on the exercise."""
+    with running_lab(tmp_path_factory.mktemp("lab"), student=True) as server, \
+            tab_on(browser, server, f"lab/tree/{ASSIGNMENT}/{NOTEBOOK}") as page:
+        page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=180_000)
+        page.wait_for_function(
+            """() => {
+              const kernel = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=kernelName]');
+              const status = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=executionProgress]');
+              return kernel && !/No Kernel/.test(kernel.textContent) && status && /Idle/.test(status.textContent);
+            }""", timeout=180_000, polling=500)
+        yield server
 
 
 def test_the_exercise_opens_with_the_course_kernel_and_the_validate_button(lab):
@@ -219,6 +277,85 @@ def test_the_exercise_opens_with_the_course_kernel_and_the_validate_button(lab):
         assert what.lower() in header.lower(), f"the exercise header does not mention {what!r}"
     lab.page.screenshot(path=str(artifact("lab/opened.png")))
     assert not lab.external, f"JupyterLab tried to reach the network: {lab.external}"
+
+
+# --- what students and instructors see ---------------------------------------------------
+
+INSTRUCTOR_MENU_ITEMS = {"Formgrader", "Course List", "Create assignment"}
+CREATE_ASSIGNMENT_PANEL = "Create Assignment"
+# nbgrader's server side of the formgrader and of the course list, and of what Validate asks first.
+FORMGRADER_API, COURSE_LIST_API, VERSION_API = "/formgrader/api/status", "/formgraders", "/nbgrader_version"
+
+
+def menu_bar(page) -> list[str]:
+    return page.locator("#jp-menu-panel .lm-MenuBar-item").all_inner_texts()
+
+
+def menu_items(page, menu: str) -> list[str]:
+    """The items a top-level menu shows (JupyterLab hides those whose plugin is off)."""
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    items = page.locator(".lm-Menu .lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel").all_inner_texts()
+    page.keyboard.press("Escape")
+    return items
+
+
+def side_panels(page) -> list[str]:
+    """The labels of the panels in the left and right side bars."""
+    return page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
+        "tabs => tabs.map(tab => tab.textContent.trim() || tab.title)")
+
+
+def status(server: Lab, path: str, **query) -> int:
+    """The HTTP status of a GET of the server's path."""
+    url = f"{server.base}{path}?{urllib.parse.urlencode({**query, 'token': server.token})}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_student_lab_has_no_instructor_tools(lab):
+    page = lab.page
+    assert page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).is_visible()
+    assert "Nbgrader" not in menu_bar(page), "with no exchange the Nbgrader menu has nothing for students"
+    assert CREATE_ASSIGNMENT_PANEL not in side_panels(page), side_panels(page)
+    assert status(lab, FORMGRADER_API) == 404, "the formgrader's server extension runs in the student Lab"
+    assert status(lab, COURSE_LIST_API) == 404, "the course list's server extension runs in the student Lab"
+    assert status(lab, VERSION_API, version="0") == 200, "Validate cannot check nbgrader's version"
+    page.screenshot(path=str(artifact("lab/student-view.png")))
+
+
+def test_the_student_lab_lists_assignments_where_an_exchange_is_configured(tmp_path, browser):
+    with running_lab(tmp_path, student=True, exchange=True) as server, tab_on(browser, server, "lab") as page:
+        assert "Nbgrader" in menu_bar(page), menu_bar(page)
+        assert menu_items(page, "Nbgrader") == ["Assignment List"]
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        page.get_by_role("menuitem", name="Assignment List", exact=True).click()
+        panel = page.locator(".nbgrader-mainarea-widget")
+        page.wait_for_function("""() => {
+          const panel = document.querySelector('.nbgrader-mainarea-widget');
+          return panel && /Released assignments/.test(panel.innerText) && !/Loading, please wait/.test(panel.innerText);
+        }""", timeout=60_000, polling=500)
+        page.screenshot(path=str(artifact("lab/student-view-with-exchange.png")))
+        assert "There are no assignments to fetch" in panel.inner_text(), panel.inner_text()
+        assert not page.locator(".jp-Dialog").count(), page.locator(".jp-Dialog").inner_text()
+        assert CREATE_ASSIGNMENT_PANEL not in side_panels(page), side_panels(page)
+        assert status(server, FORMGRADER_API) == 404
+        assert not server.external, f"JupyterLab tried to reach the network: {server.external}"
+
+
+def test_the_instructor_lab_has_all_of_nbgrader(tmp_path, browser):
+    with running_lab(tmp_path, student=False) as server, tab_on(browser, server, "lab") as page:
+        assert INSTRUCTOR_MENU_ITEMS | {"Assignment List"} <= set(menu_items(page, "Nbgrader"))
+        assert CREATE_ASSIGNMENT_PANEL in side_panels(page), side_panels(page)
+        assert status(server, FORMGRADER_API) == 200 and status(server, COURSE_LIST_API) == 200
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+        formgrader = page.frame_locator("iframe[src$='/formgrader']")
+        formgrader.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(artifact("lab/instructor-formgrader.png")))
+        assert not server.external, f"JupyterLab tried to reach the network: {server.external}"
 
 
 def test_a_correct_answer_passes_its_public_test_and_validation(lab):
