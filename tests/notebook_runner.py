@@ -1,18 +1,35 @@
-"""Run an nbgrader source notebook in this process, cell by cell, like the autograder does.
+"""Grade an nbgrader source notebook the way the autograder does, without Jupyter.
 
-A graded test cell earns its points when it runs without an exception; later cells run
-even after one fails. Solution cells can be replaced by other code, which is how the
-tests check that other correct solutions get full marks and plausible mistakes do not.
-This is a fast stand-in for `nbgrader autograde`; tests/test_nbgrader_roundtrip.py runs the real thing.
+The student's cells run in a process of their own (forked from a zygote that has NumPy,
+TensorFlow and Keras imported), the test cells in this process, through the grader's own
+`Checker` and the grading channel: a test calls the student's functions over the channel and
+gets their results back as data, exactly as when a real submission is graded. A graded test
+cell earns its points when it runs without an exception; later cells run even after one
+fails. Solution cells can be replaced by other code, which is how the tests check that other
+correct solutions get full marks and plausible mistakes do not. tests/test_nbgrader_roundtrip.py
+and the grading tests run the real pipeline (nbgrader, Jupyter kernels, the sandbox).
 """
+import atexit
 import contextlib
 import io
-import json
+import os
+import socket
+import sys
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from regcourse.channel import frames
+from regcourse.channel.endpoint import GRADER, Endpoint
+from regcourse.channel.serve import serve_on
+
+from autograder import notebooks
+from autograder.checker import Checker
+from autograder.zygote import Zygote
+
 ROOT = Path(__file__).resolve().parent.parent
+CELL_SECONDS = 300
 
 
 @dataclass
@@ -23,55 +40,115 @@ class GradedCellResult:
     error: str  # "ExceptionType: message" of the failure, "" when passed
 
 
-def nbgrader_meta(cell: dict) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def code_cells(notebook: Path) -> list[dict]:
-    """The code cells of a notebook, in order."""
-    cells = json.loads(notebook.read_text())["cells"]
-    return [c for c in cells if c["cell_type"] == "code"]
-
-
-def source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
 def solution_ids(notebook: Path) -> list[str]:
     """grade_ids of the cells students fill in."""
-    return [nbgrader_meta(c)["grade_id"] for c in code_cells(notebook) if nbgrader_meta(c).get("solution")]
+    return [notebooks.grade_id(c) for c in notebooks.read_cells(notebook) if notebooks.is_solution(c)]
 
 
 def graded_points(notebook: Path) -> dict[str, float]:
     """grade_id -> points of every graded test cell."""
-    return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
-            for c in code_cells(notebook) if nbgrader_meta(c).get("grade")}
+    return {notebooks.grade_id(c): float(notebooks.nbgrader(c)["points"])
+            for c in notebooks.read_cells(notebook) if notebooks.is_test(c)}
+
+
+# ---- the student's process -------------------------------------------------------------
+
+def student_process(fds: list[int]) -> None:
+    """In a forked child: run the cells it is sent in one namespace; serve calls on request."""
+    sock = socket.socket(fileno=fds[0])
+    quiet = os.open(os.environ.get("STUDENT_LOG", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    namespace = {"__name__": "__main__"}
+    while True:
+        try:
+            request = frames.recv(sock)
+        except frames.ChannelClosed:
+            return
+        if request["op"] == "serve":
+            serve_on(sock, namespace)
+            frames.send(sock, {"op": "served"})
+            continue
+        error = ""
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                exec(compile(request["code"], f"<cell {request['name']}>", "exec"), namespace)
+            except Exception as exc:  # noqa: BLE001 - a failing cell is a result, not a crash
+                error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        frames.send(sock, {"op": "ran", "error": error})
+
+
+_zygote = None
+
+
+def zygote() -> Zygote:
+    global _zygote
+    if _zygote is None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), str(ROOT)])}
+        _zygote = Zygote(["numpy", "keras", "regcourse.checks", "notebook_runner"], env=env)
+        atexit.register(_zygote.close)
+    return _zygote
+
+
+class StudentProcess:
+    """A fresh process that runs a student's cells and answers the grader's calls."""
+
+    def __init__(self):
+        self.sock, theirs = socket.socketpair()
+        self.pid = zygote().spawn("notebook_runner:student_process", [theirs.fileno()])
+        theirs.close()
+
+    def run(self, code: str, name: str) -> str:
+        frames.send(self.sock, {"op": "exec", "code": code, "name": name})
+        return frames.recv(self.sock, time.monotonic() + CELL_SECONDS)["error"]
+
+    def check(self, checker: Checker, grade_id: str):
+        frames.send(self.sock, {"op": "serve"})
+        endpoint = Endpoint(self.sock, GRADER, deadline=time.monotonic() + CELL_SECONDS)
+        verdict = checker.run(grade_id, endpoint)
+        endpoint.done()
+        reply = frames.recv(self.sock, time.monotonic() + CELL_SECONDS)
+        assert reply["op"] == "served", reply
+        return verdict
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
 
 
 def run(notebook: Path, replace: dict[str, str] | None = None,
         only_tests: set[str] | None = None) -> dict[str, GradedCellResult]:
-    """Execute the notebook's code cells and return the result of each graded test cell.
+    """Grade the notebook and return the result of each graded test cell.
 
     replace maps a solution cell's grade_id to the code to run instead of ours.
     only_tests, if given, skips the graded test cells not named in it (to save time).
     """
     replace = dict(replace or {})
-    namespace = {"__name__": "__main__"}
+    cells = notebooks.read_cells(notebook)
+    checker = Checker(notebook)
+    student = StudentProcess()
     results = {}
-    for cell in code_cells(notebook):
-        meta = nbgrader_meta(cell)
-        grade_id = meta.get("grade_id", "")
-        if meta.get("grade") and only_tests is not None and grade_id not in only_tests:
-            continue
-        code = replace.pop(grade_id) if grade_id in replace else source(cell)
-        error = ""
-        with contextlib.redirect_stdout(io.StringIO()):
-            try:
-                exec(compile(code, f"<cell {grade_id}>", "exec"), namespace)
-            except Exception as exc:  # noqa: BLE001 - a failing cell is a result, not a crash
-                error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        if meta.get("grade"):
-            results[grade_id] = GradedCellResult(grade_id, float(meta["points"]), not error, error)
+    try:
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            grade_id = notebooks.grade_id(cell) or ""
+            if notebooks.is_test(cell):
+                if only_tests is not None and grade_id not in only_tests:
+                    continue
+                verdict = student.check(checker, grade_id)
+                error = f"{verdict.ename}: {verdict.evalue}" if verdict.ename else ""
+                results[grade_id] = GradedCellResult(grade_id, float(notebooks.nbgrader(cell)["points"]),
+                                                     not error, error)
+            else:
+                student.run(replace.pop(grade_id) if grade_id in replace else notebooks.source(cell), grade_id)
+    finally:
+        student.close()
     if replace:
         raise KeyError(f"no solution cells named {sorted(replace)} in {notebook}")
     return results
+
+

@@ -505,7 +505,7 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momen
     std = np.sqrt(var + eps)
     x_hat = (x - mu) / std
     return gamma * x_hat + beta, new_mean, new_var, (x_hat, std, gamma)
-'''}, {"test_batchnorm_forward"}, "changed its argument running_mean in place"),
+'''}, {"test_batchnorm_forward"}, "changed its arguments running_mean and running_var in place"),
     # the backward test still passes: the cache holds the right x_hat
     "bn_normalizes_x_in_place": ({"batchnorm_forward": '''
 def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
