@@ -15,15 +15,27 @@
 * a cap on the output a notebook may produce: beyond it, outputs are dropped and the cell
   gets a note on stdout (never stderr, which would cost a graded cell its points);
 * kernels started through the sandbox launcher (autograder/sandbox.py) by
-  `SandboxKernelManager`;
+  `SandboxKernelManager`, talking ZeroMQ over Unix sockets in the sandbox's own folder;
+* graded test cells never reach the kernel: the trusted `Checker` (checker.py) runs them in
+  this process, calling the student's functions over the grading channel while the kernel
+  runs `serve(...)` in the cell's place, and the verdict becomes the cell's outputs (nothing,
+  or the error the student would see); a kernel restart replays the cells before, never a
+  test cell;
 * a JSON report of what happened per cell (time, errors, limits hit), for the summary.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
+import hmac
 import json
 import os
+import secrets
+import select
+import socket
+import threading
 import time
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -32,14 +44,33 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
-from . import sandbox
+from regcourse.channel import frames
+from regcourse.channel.endpoint import GRADER, Endpoint, KernelLost
+
+from . import notebooks, sandbox
+from .checker import Checker, Verdict
+
+# What the kernel runs in place of a test cell: it answers the checker's calls, then returns.
+SERVE = '__import__("regcourse.channel.serve", fromlist=["serve"]).serve({address!r}, {token!r})'
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """Starts each kernel through the sandbox launcher described by a spec file."""
+    """Starts each kernel through the sandbox launcher described by a spec file, talking to it
+    over Unix sockets (ZeroMQ's ipc transport) in the folder the sandbox binds for it."""
 
     sandbox_spec = Unicode("", help="JSON file with the sandbox settings (autograder.sandbox.make_spec)").tag(config=True)
     launches = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        SandboxKernelManager.launches += 1
+        self.stem = f"{os.getpid()}-{SandboxKernelManager.launches}"
+        if self.sandbox_spec:
+            with open(self.sandbox_spec) as f:
+                ipc_dir = json.load(f)["ipc_dir"]
+            self.transport = "ipc"
+            self.connection_file = os.path.join(ipc_dir, f"{SandboxKernelManager.launches}.json")
+            self.ip = os.path.join(ipc_dir, str(SandboxKernelManager.launches))
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
@@ -47,18 +78,16 @@ class SandboxKernelManager(AsyncKernelManager):
             return cmd
         with open(self.sandbox_spec) as f:
             spec = json.load(f)
-        SandboxKernelManager.launches += 1
         folder = os.path.dirname(self.sandbox_spec)
-        stem = f"kernel-{os.getpid()}-{SandboxKernelManager.launches}"
-        spec["status_file"] = os.path.join(folder, stem + ".status.json")
-        spec["cgroup_name"] = f"regcourse-{os.getpid()}-{SandboxKernelManager.launches}"
+        spec["status_file"] = os.path.join(folder, f"kernel-{self.stem}.status.json")
+        spec["cgroup_name"] = f"regcourse-{self.stem}"
         spec["env"].update(self.kernel_spec.env or {})
         python = os.path.realpath(cmd[0])
         if spec["isolate"] and not any(python.startswith(os.path.realpath(p).rstrip("/") + "/")
                                        for p in spec["readonly"]):
             # a kernel with another interpreter than the grader's: let it read that one too
             spec["readonly"] = sandbox.readonly_paths(cmd[0], spec.get("forbidden", []), extra=spec["readonly"])
-        launch_file = os.path.join(folder, stem + ".json")
+        launch_file = os.path.join(folder, f"kernel-{self.stem}.json")
         with open(launch_file, "w") as f:
             json.dump(spec, f)
         self.status_file = spec["status_file"]
@@ -97,6 +126,9 @@ class GuardedExecute(Execute):
     max_output_bytes = Integer(1_000_000, help="Output a notebook may produce; the rest is dropped.").tag(config=True)
     max_kernel_restarts = Integer(2, help="New kernels after a kernel died or hung, per notebook.").tag(config=True)
     report_directory = Unicode("", help="Folder for a JSON report per notebook.").tag(config=True)
+    source_directory = Unicode("", help="nbgrader's source folder: the tests of <assignment>/<notebook>.ipynb "
+                                        "(without it, test cells run in the kernel as in nbgrader)").tag(config=True)
+    channel_directory = Unicode("", help="Folder of the grading channel's socket (the kernel must see it).").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
@@ -115,10 +147,30 @@ class GuardedExecute(Execute):
         self._kernel_start = 0.0
         self._limit_kind = "cell"
         self.timeout_func = self._cell_timeout
+        self._checker, self._listener = self._start_checker(resources or {})
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            if self._listener is not None:
+                self._listener.close()
+                os.unlink(self._listener_path)
             self._write_report(resources or {})
+
+    def _start_checker(self, resources) -> tuple[Checker | None, socket.socket | None]:
+        """The notebook's Checker and the socket kernels connect to, if its source is known."""
+        names = resources.get("nbgrader", {})
+        source = Path(self.source_directory) / names.get("assignment", "") / f"{names.get('notebook', '')}.ipynb"
+        if not self.source_directory or not source.is_file():
+            return None, None
+        self._source = source
+        self._listener_path = os.path.join(self.channel_directory, "grader")
+        if os.path.exists(self._listener_path):
+            os.unlink(self._listener_path)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self._listener_path)
+        os.chmod(self._listener_path, 0o666)  # the kernel's user connects to it
+        listener.listen(4)
+        return Checker(source), listener
 
     def _remaining(self) -> float:
         if self._started is None:
@@ -159,7 +211,13 @@ class GuardedExecute(Execute):
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code" or not cell.source.strip() or self._replaying:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if self._checker is not None and notebooks.is_test(cell):
+            return await self._check(cell, cell_index)
+        return await self._guarded(cell, cell_index, execution_count, store_history)
+
+    async def _guarded(self, cell, cell_index, execution_count, store_history, grade_id=None):
+        """Run a cell in the kernel within the limits; a hung or dead kernel is replaced."""
+        grade_id = grade_id or notebooks.grade_id(cell) or ""
         record = {"index": cell_index, "grade_id": grade_id, "seconds": 0.0, "status": "ok", "message": ""}
         self._cells.append(record)
         if not self._stop_reason and self._remaining() <= 0:
@@ -188,6 +246,11 @@ class GuardedExecute(Execute):
                 self._killed(cell, cell_index, record, "CellTimeoutError",
                              f"{self._timeout_message()}, and it did not stop when interrupted")
             await self._new_kernel(cell_index)
+        except (ValueError, KeyError, TypeError) as exc:  # jupyter_client could not read what the kernel sent
+            self._killed(cell, cell_index, record, "KernelDied",
+                         f"the kernel sent the grader something that is not a Jupyter message ({type(exc).__name__}: "
+                         f"{str(exc)[:100]}) while running this cell")
+            await self._new_kernel(cell_index)
         finally:
             record["seconds"] = round(time.monotonic() - started, 3)
         if cell_index in self._truncated:
@@ -203,11 +266,73 @@ class GuardedExecute(Execute):
 
     execute_cell = run_sync(async_execute_cell)
 
+    # -- a graded test cell: the checker decides, the kernel only answers its calls ------
+    async def _check(self, cell, cell_index):
+        grade_id = notebooks.grade_id(cell)
+        token, stop, verdicts = secrets.token_hex(16), threading.Event(), []
+        deadline = time.monotonic() + self._cell_timeout(cell)
+        worker = threading.Thread(target=self._run_checker, args=(self._checker, grade_id, token, deadline, stop, verdicts),
+                                  name=f"checker {grade_id}", daemon=True)
+        worker.start()
+        serve = NotebookNode(cell_type="code", source=SERVE.format(address=self._listener_path, token=token),
+                             metadata=NotebookNode(), outputs=[])
+        serve = await self._guarded(serve, cell_index, None, False, grade_id=grade_id)
+        self.nb.cells[cell_index] = cell  # nbclient put the cell it ran (serve) in the notebook
+        stop.set()
+        await asyncio.get_running_loop().run_in_executor(None, worker.join, 10)
+        if worker.is_alive():  # still computing after its time: let it finish alone, with a checker of its own
+            self._checker = Checker(self._source)
+        problems = [o for o in serve.outputs if o.get("output_type") == "error"
+                    and o.get("ename") in ("CellTimeoutError", "KernelDied", "NotRun")]
+        verdict = verdicts[0] if verdicts else Verdict(ename="KernelLost", kernel_lost=True,
+                                                       evalue="the grader got no verdict within the time limit")
+        if verdict.kernel_lost and not problems:
+            failed = [o for o in serve.outputs if o.get("output_type") == "error"]
+            if failed:  # the kernel could not even answer: say why
+                verdict.evalue += f" ({failed[-1].get('ename')}: {failed[-1].get('evalue')})"
+        cell.outputs = problems or verdict.outputs()
+        if not problems and cell_index in self._truncated:
+            self._truncated.discard(cell_index)  # what was cut is the kernel's output during the calls
+        record = self._cells[-1]
+        if record["status"] == "ok" and not verdict.passed:
+            record.update(status="error", message=f"{verdict.ename}: {verdict.evalue}"[:300])
+        record["checker_seconds"] = verdict.seconds
+        return cell
+
+    def _run_checker(self, checker: Checker, grade_id: str, token: str, deadline: float, stop: threading.Event,
+                     verdicts: list) -> None:
+        """In a thread: wait for the kernel to connect, then run the test cell in the checker."""
+        endpoint = self._accept(token, deadline, stop)
+        if isinstance(endpoint, KernelLost):
+            verdicts.append(Verdict(ename="KernelLost", evalue=str(endpoint), kernel_lost=True))
+            return
+        try:
+            verdicts.append(checker.run(grade_id, endpoint))
+        finally:
+            if isinstance(endpoint, Endpoint):
+                endpoint.done()
+                endpoint.sock.close()
+
+    def _accept(self, token: str, deadline: float, stop: threading.Event) -> Endpoint | KernelLost:
+        """The kernel's connection for this cell, or why there is none."""
+        while not stop.is_set() and time.monotonic() < deadline:
+            if not select.select([self._listener], [], [], 0.1)[0]:
+                continue
+            sock, _ = self._listener.accept()
+            try:
+                hello = frames.recv(sock, time.monotonic() + 5)
+            except (frames.ChannelClosed, TimeoutError, OSError):
+                sock.close()
+                continue
+            if hmac.compare_digest(str(hello.get("token", "")), token):
+                return Endpoint(sock, GRADER, deadline=deadline)
+            sock.close()  # not this cell's kernel
+        return KernelLost("the kernel did not answer the grader (it did not connect to it)")
+
     def _killed(self, cell, cell_index, record, ename, message):
         self._killers.add(cell_index)
         cell.outputs = list(cell.get("outputs", [])) + [error_output(ename, message)]
         record.update(status="kernel died" if ename == "KernelDied" else "timeout", message=message)
-        self.nb.cells[cell_index] = cell
 
     async def _new_kernel(self, cell_index):
         """Start a new kernel and re-run the cells before cell_index (except those that
@@ -232,7 +357,8 @@ class GuardedExecute(Execute):
         try:
             for index in range(cell_index):
                 original = self.nb.cells[index]
-                if original.cell_type != "code" or index in self._killers:
+                if original.cell_type != "code" or index in self._killers or (
+                        self._checker is not None and notebooks.is_test(original)):
                     continue
                 try:
                     await super().async_execute_cell(copy.deepcopy(original), index, store_history=False)

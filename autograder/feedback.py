@@ -1,14 +1,12 @@
 """Feedback HTML that does not give the hidden tests away.
 
 `nbgrader generate_feedback` renders the autograded notebook, hidden tests included
-(nbgrader #917, #1363): their source in every test cell, and their lines again in the
-traceback of a failed test. Here nbgrader's generate_feedback runs with one more
-preprocessor, `HideHiddenTests`, which
-* removes every `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS` region from the cells
-  (nbgrader's own ClearHiddenTests, the one `generate_assignment` uses), and
-* shortens the traceback of an error in a graded cell to the frames of the student's own
-  cells plus the final `ErrorType: message` line (the checks in regcourse.checks write that
-  message for students: which call, what came back, what was expected).
+(nbgrader #917, #1363): their source in every test cell. Here nbgrader's generate_feedback
+runs with nbgrader's own `ClearHiddenTests` (the one `generate_assignment` uses), which
+removes every `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS` region from the cells.
+A graded cell's outputs come from the checker (checker.py), never from a kernel that ran
+the tests: the message the checks wrote for the student and the frames of the student's
+own code, nothing of the tests.
 
 `hidden_lines_in(html, source_notebook)` then checks the result: the job deletes feedback
 in which any hidden test line can still be found, and reports it.
@@ -26,37 +24,8 @@ import nbformat
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
-
-
-class HideHiddenTests(ClearHiddenTests):
-    def preprocess_cell(self, cell, resources, cell_index):
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    output["traceback"] = short_traceback(output, cell.get("execution_count"))
-        return cell, resources
-
-
-def short_traceback(output, execution_count) -> list[str]:
-    """The student's frames and the error line of a failed test cell's traceback."""
-    frames = list(output.get("traceback", []))
-    last = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
-    kept = []
-    for frame in frames[1:-1]:
-        text = ANSI.sub("", frame).lstrip()
-        if not text.startswith("Cell In["):
-            continue  # library code (the checks) or the test cell
-        if execution_count is not None and text.startswith(f"Cell In[{execution_count}]"):
-            continue  # the test cell itself: its lines may be hidden tests
-        kept.append(frame)
-    header = "Traceback (the lines of your code where it failed):" if kept else ""
-    return ([header] if header else []) + kept + [last]
-
-
-PREPROCESSORS = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+PREPROCESSORS = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 
 def _lines(nb, hidden: bool) -> list[str]:

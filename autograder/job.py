@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -65,7 +66,7 @@ def _write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
-def nbgrader_config(spec: dict, work: Path, jobdir: Path) -> Config:
+def nbgrader_config(spec: dict, work: Path, jobdir: Path, ipc_dir: str) -> Config:
     limits = spec["limits"]
     config = Config(spec["nbgrader_config"])
     config.CourseDirectory.root = str(work)
@@ -86,6 +87,8 @@ def nbgrader_config(spec: dict, work: Path, jobdir: Path) -> Config:
     config.GuardedExecute.max_output_bytes = limits["output_bytes"]
     config.GuardedExecute.max_kernel_restarts = limits["kernel_restarts"]
     config.GuardedExecute.report_directory = str(jobdir / "execution")
+    config.GuardedExecute.source_directory = str(work / "source")  # the tests run in the checker, from here
+    config.GuardedExecute.channel_directory = ipc_dir
     config.SandboxKernelManager.sandbox_spec = str(jobdir / "sandbox" / "spec.json")
     config.GenerateFeedback.preprocessors = feedback.PREPROCESSORS
     return config
@@ -272,17 +275,21 @@ def run(jobdir: Path) -> dict:
     if not graded:
         tasks, info = _zero_scores(work, assignment), {"timestamp": None, "late_penalty": 0.0}
     else:
-        # the kernel's sandbox: its working folder is the autograded copy nbgrader prepares
-        (jobdir / "sandbox" / "root").mkdir(parents=True)
+        # the kernel's sandbox: its working folder is the autograded copy nbgrader prepares; its
+        # sockets (ZeroMQ's and the grading channel's) live in a folder with a short path
+        (jobdir / "sandbox").mkdir()
         limits = spec["limits"]
+        ipc_dir = tempfile.mkdtemp(prefix="regcourse-")
         kernel_spec = sandbox.make_spec(
-            workdir=str(work / "autograded" / student / assignment), root_dir=str(jobdir / "sandbox" / "root"),
+            workdir=str(work / "autograded" / student / assignment), scratch=str(jobdir / "sandbox" / "kernel"),
             readonly=_readonly_paths(jobdir, spec), isolate=spec["isolate"], memory_mb=limits["memory_mb"],
-            tmp_mb=limits["tmp_mb"], forbidden=spec.get("forbidden", []), threads=limits.get("threads", 0))
+            ipc_dir=ipc_dir, tmp_mb=limits["tmp_mb"], forbidden=spec.get("forbidden", []),
+            threads=limits.get("threads", 0), cpus=limits.get("threads", 0))
         _write_json(jobdir / "sandbox" / "spec.json", kernel_spec)
-        api = NbGraderAPI(config=nbgrader_config(spec, work, jobdir))
+        api = NbGraderAPI(config=nbgrader_config(spec, work, jobdir, ipc_dir))
         t0 = time.monotonic()
         outcome = api.autograde(assignment, student, force=True, create=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
         timing["autograde_seconds"] = round(time.monotonic() - t0, 3)
         with open(jobdir / "job.log", "a") as log:
             log.write(outcome.get("log", "") + "\n" + (outcome.get("error") or "") + "\n")

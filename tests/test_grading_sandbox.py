@@ -3,9 +3,9 @@ a probe program runs through the launcher exactly as a kernel would and reports 
 could see and do."""
 import json
 import os
+import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +15,9 @@ AVAILABLE, WHY = sandbox.isolation_available()
 needs_isolation = pytest.mark.skipif(not AVAILABLE, reason=f"no isolation on this machine: {WHY}")
 
 PROBE = r"""
-import json, os, sys, resource
+import json, os, socket, sys, resource
 targets = json.loads(sys.argv[1])
+host_port, other_socket = int(sys.argv[2]), sys.argv[3]
 report = {"uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd(),
           "pids": sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
           "env": sorted(os.environ), "data_limit": resource.getrlimit(resource.RLIMIT_DATA)[0]}
@@ -41,6 +42,17 @@ try:
     report["big_allocation"] = 'allowed'
 except MemoryError:
     report["big_allocation"] = 'MemoryError'
+def connect(family, address):
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.settimeout(3)
+            s.connect(address)
+        return 'connected'
+    except OSError as e:
+        return type(e).__name__
+report["network"] = {"grader's localhost": connect(socket.AF_INET, ("127.0.0.1", host_port)),
+                     "internet": connect(socket.AF_INET, ("1.1.1.1", 53)),
+                     "another kernel's socket": connect(socket.AF_UNIX, other_socket)}
 import numpy, regcourse, matplotlib.pyplot
 report["imports"] = "ok"
 print(json.dumps(report))
@@ -61,22 +73,23 @@ def probe(tmp_path_factory):
     for path in files.values():
         if path.name != "outside.txt":
             path.write_text("original")
-    work, root = base / "work", base / "root"
+    work, ipc = base / "work", base / "ipc"
     work.mkdir()
-    root.mkdir()
+    ipc.mkdir()
     (work / "probe.py").write_text(PROBE)
     (work / "given.txt").write_text("a file of the submission")
     readonly = sandbox.readonly_paths(sys.executable, forbidden=[str(course), str(base)]) if AVAILABLE else []
-    spec = sandbox.make_spec(str(work), str(root), readonly, isolate=AVAILABLE, memory_mb=1024,
-                             status_file=str(base / "status.json"))
+    spec = sandbox.make_spec(str(work), str(base / "kernel"), readonly, isolate=AVAILABLE, memory_mb=1024,
+                             ipc_dir=str(ipc), status_file=str(base / "status.json"))
     (base / "spec.json").write_text(json.dumps(spec))
-    connection = base / "connection.json"
-    connection.write_text("{}")
     env = dict(os.environ, REGCOURSE_TEST_SECRET="do-not-leak")
     targets = json.dumps([str(p) for p in files.values()])
-    done = subprocess.run(sandbox.launcher_command(str(base / "spec.json"))
-                          + [sys.executable, "probe.py", targets, "-f", str(connection)],
-                          cwd=work, capture_output=True, text=True, env=env, timeout=120)
+    with socket.create_server(("127.0.0.1", 0)) as server, socket.socket(socket.AF_UNIX) as other:
+        other.bind(str(base / "other-kernel.sock"))  # as another kernel's socket would be
+        other.listen()
+        done = subprocess.run(sandbox.launcher_command(str(base / "spec.json"))
+                              + [sys.executable, "probe.py", targets, str(server.getsockname()[1]), str(base / "other-kernel.sock")],
+                              cwd=work, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Matplotlib is building the font cache" not in done.stderr  # stderr costs a test its points
     return json.loads(done.stdout), files, work, json.loads((base / "status.json").read_text())
@@ -107,6 +120,13 @@ def test_its_writes_stay_in_its_private_copy(probe):
 
 
 @needs_isolation
+def test_it_reaches_no_network_and_no_other_socket(probe):
+    report, _, _, _ = probe
+    assert report["network"] == {"grader's localhost": "ConnectionRefusedError", "internet": "OSError",
+                                 "another kernel's socket": "FileNotFoundError"}
+
+
+@needs_isolation
 def test_it_runs_as_an_unprivileged_user_alone_in_its_namespace(probe):
     report, _, _, _ = probe
     assert report["uid"] == sandbox.NOBODY and report["gid"] == sandbox.NOBODY
@@ -126,22 +146,19 @@ def test_the_environment_is_clean_and_memory_is_limited(probe):
 def test_the_memory_cgroup_kills_what_rlimit_data_lets_through(tmp_path):
     """Memory that RLIMIT_DATA does not count (here: a file in the private tmpfs) is still
     bounded: the cgroup kills the kernel and the status says it was the memory limit."""
-    work, root = tmp_path / "work", tmp_path / "root"
+    work = tmp_path / "work"
     work.mkdir()
-    root.mkdir()
-    spec = sandbox.make_spec(str(work), str(root), sandbox.readonly_paths(sys.executable, [str(tmp_path)]),
-                             isolate=True, memory_mb=256, tmp_mb=2048, status_file=str(tmp_path / "status.json"))
+    spec = sandbox.make_spec(str(work), str(tmp_path / "kernel"), sandbox.readonly_paths(sys.executable, [str(tmp_path)]),
+                             isolate=True, memory_mb=256, tmp_mb=2048, ipc_dir=str(work),
+                             status_file=str(tmp_path / "status.json"))
     spec["memory_bytes"] = 300 * 1024 ** 2  # below the tmpfs size: filling /tmp must hit it
     if not sandbox.memory_cgroups_available():
         pytest.skip("no memory cgroup available here")
     (tmp_path / "spec.json").write_text(json.dumps(spec))
     code = ("for i in range(10):\n    with open(f'/tmp/big{i}', 'wb') as f:\n"
             "        for _ in range(200):\n            f.write(b'x' * 1024 * 1024)\n")
-    connection = tmp_path / "c.json"
-    connection.write_text("{}")
-    done = subprocess.run(sandbox.launcher_command(str(tmp_path / "spec.json"))
-                          + [sys.executable, "-c", code, "-f", str(connection)], cwd=work, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(sandbox.launcher_command(str(tmp_path / "spec.json")) + [sys.executable, "-c", code],
+                          cwd=work, capture_output=True, text=True, timeout=120)
     status = json.loads((tmp_path / "status.json").read_text())
     assert done.returncode == 128 + 9 and status["oom_kills"] >= 1
     from autograder.execute import describe_exit
@@ -158,19 +175,34 @@ def test_paths_that_would_expose_grading_files_are_refused(tmp_path):
     assert str(course / "src") in chosen
 
 
-def test_a_kernel_that_exits_is_reported_with_its_status(tmp_path):
-    work, root = tmp_path / "work", tmp_path / "root"
+def _run(tmp_path, code: str, **limits) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run `python -c code` through the launcher; return the process and the launcher's status."""
+    work = tmp_path / "work"
     work.mkdir()
-    root.mkdir()
     readonly = sandbox.readonly_paths(sys.executable, [str(tmp_path)]) if AVAILABLE else []
-    spec = sandbox.make_spec(str(work), str(root), readonly, isolate=AVAILABLE, memory_mb=512,
-                             status_file=str(tmp_path / "status.json"))
+    spec = sandbox.make_spec(str(work), str(tmp_path / "kernel"), readonly, isolate=AVAILABLE, ipc_dir=str(work),
+                             status_file=str(tmp_path / "status.json"), **{"memory_mb": 512, **limits})
     (tmp_path / "spec.json").write_text(json.dumps(spec))
-    connection = tmp_path / "c.json"
-    connection.write_text("{}")
-    done = subprocess.run(sandbox.launcher_command(str(tmp_path / "spec.json"))
-                          + [sys.executable, "-c", "import os; os._exit(3)", "-f", str(connection)], cwd=work)
+    done = subprocess.run(sandbox.launcher_command(str(tmp_path / "spec.json")) + [sys.executable, "-c", code],
+                          cwd=work, capture_output=True, text=True, timeout=120)
+    return done, json.loads((tmp_path / "status.json").read_text())
+
+
+@needs_isolation
+def test_the_cpu_quota_slows_a_busy_kernel(tmp_path):
+    """A kernel limited to a third of a core gets about a third of the CPU time of the wall
+    time it spins for (where cgroups are available)."""
+    spin = ("import json, time\nstart, cpu = time.monotonic(), time.process_time()\n"
+            "while time.monotonic() - start < 3: pass\n"
+            "print(json.dumps((time.process_time() - cpu) / (time.monotonic() - start)))")
+    done, status = _run(tmp_path, spin, cpus=0.33)
+    if not status["cpu_limited"]:
+        pytest.skip("no cpu cgroup available here")
+    assert 0.2 < json.loads(done.stdout) < 0.45, done.stdout
+
+
+def test_a_kernel_that_exits_is_reported_with_its_status(tmp_path):
+    done, status = _run(tmp_path, "import os; os._exit(3)")
     assert done.returncode == 3
     from autograder.execute import describe_exit
-    assert "status 3" in describe_exit(json.loads((tmp_path / "status.json").read_text()))
-    assert Path(tmp_path / "status.json").exists()
+    assert "status 3" in describe_exit(status)

@@ -223,9 +223,23 @@ def _error_data(exc: BaseException, with_traceback: bool) -> dict:
     data = {"type": type(exc).__name__, "mro": [c.__name__ for c in type(exc).__mro__],
             "message": str(exc)[:MAX_TEXT]}
     if with_traceback:  # the student's own frames, for their feedback
-        frames_ = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(HERE)]
-        data["traceback"] = "".join(traceback.format_list(frames_[-10:]))[-MAX_TEXT:]
+        data["traceback"] = student_traceback(exc)
     return data
+
+
+def student_traceback(exc: BaseException) -> str:
+    """The frames of the exception outside this package, a notebook cell named as IPython does
+    ("Cell In[3], line 5")."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    cells = getattr(getattr(shell, "compile", None), "_filename_map", {})
+    lines = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(HERE):
+            continue
+        where = f"Cell In[{cells[frame.filename]}]" if frame.filename in cells else f'File "{frame.filename}"'
+        lines.append(f"{where}, line {frame.lineno}, in {frame.name}\n" + (f"    {frame.line}\n" if frame.line else ""))
+    return "".join(lines[-10:])[-MAX_TEXT:]
 
 
 def _identifier(text: str) -> str:
