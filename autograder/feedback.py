@@ -24,6 +24,10 @@ the template's markdown renderer passes through unchanged. The outputs of every 
 (student code controls the kernel, in test cells too) go through nbconvert's
 `SanitizeHTML`: HTML and markdown (rendered first, as HTML) cleaned the same way;
 JavaScript, SVG, widgets and other active outputs removed; raw cells cleaned too.
+
+What the grader noticed about a submission (restored cells, a cell stopped at its time
+limit, a renamed notebook) is added to the top of each page (`with_notes`); a submission
+with no notebook to grade gets a page that says why (`page_without_notebook`).
 """
 from __future__ import annotations
 
@@ -86,6 +90,7 @@ class SanitizeStudentHTML(SanitizeHTML):
                 "th": ["colspan", "rowspan"], "td": ["colspan", "rowspan"], "*": ["class"]}
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Every code cell's outputs and the student's markdown and raw cells, cleaned."""
         if cell.cell_type == "code":
             for output in cell.outputs:
                 data = output.get("data", {})
