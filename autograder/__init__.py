@@ -21,4 +21,21 @@ Modules behind them, one purpose each:
     merge       the single writer of the real gradebook
     summary     the table printed after grading
     synthetic   synthetic submissions (correct, wrong, broken, tampered, malicious)
+
+Every command works when started as `<venv>/bin/python -m autograder.<name>` without the venv
+activated: nbgrader runs `alembic` (and collect and benchmark run `nbgrader`) from PATH, so
+importing this package puts the scripts folder of the interpreter running it (the venv's
+bin/) first on PATH, for this process and every process it starts.
 """
+import os
+import sysconfig
+
+
+def _own_scripts_first_on_path() -> None:
+    """Put this interpreter's scripts folder (where alembic and nbgrader are) first on PATH."""
+    scripts = sysconfig.get_path("scripts")
+    others = [p for p in os.environ.get("PATH", os.defpath).split(os.pathsep) if p and p != scripts]
+    os.environ["PATH"] = os.pathsep.join([scripts, *others])
+
+
+_own_scripts_first_on_path()

@@ -11,6 +11,18 @@ own code, nothing of the tests.
 `hidden_lines_in(html, source_notebook)` then checks the result: the job deletes feedback
 in which any hidden test line can still be found, and reports it.
 
+`SanitizeStudentHTML` makes sure that opening a feedback page runs nothing the student
+wrote. nbgrader's feedback template renders markdown cells itself, ignoring nbconvert's
+`HTMLExporter.sanitize_html`, and nbconvert's markdown renderer lets `javascript:` links
+through, so the notebook is sanitized before rendering: the markdown cells the student
+could write (every one but the locked cells, whose source nbgrader restored from the
+gradebook) are rendered to HTML here, cleaned with bleach (no scripts, event handlers or
+`javascript:` URLs; what is not allowed shows as text) and put back as one HTML block that
+the template's markdown renderer passes through unchanged. The outputs of every code cell
+(student code controls the kernel, in test cells too) go through nbconvert's
+`SanitizeHTML`: HTML and markdown (rendered first, as HTML) cleaned the same way;
+JavaScript, SVG, widgets and other active outputs removed; raw cells cleaned too.
+
 What the grader noticed about a submission (restored cells, a cell stopped at its time
 limit, a renamed notebook) is added to the top of each page (`with_notes`); a submission
 with no notebook to grade gets a page that says why (`page_without_notebook`).
@@ -20,12 +32,55 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import bleach
 import nbformat
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.utils import is_locked
+from traitlets import Bool, default
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
-PREPROCESSORS = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+
+class SanitizeStudentHTML(SanitizeHTML):
+    """nbconvert's SanitizeHTML for what the student wrote (see the module's docstring),
+    keeping the formatting markdown and tables (a DataFrame's) need."""
+
+    enabled = Bool(True)  # nbgrader registers preprocessors as they are; nbconvert's is off by default
+
+    @default("tags")
+    def _tags_default(self):
+        return [*bleach.ALLOWED_TAGS, "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "pre",
+                "sub", "sup", "del", "table", "thead", "tbody", "tr", "th", "td", "img"]
+
+    @default("attributes")
+    def _attributes_default(self):
+        return {**bleach.ALLOWED_ATTRIBUTES, "img": ["src", "alt", "width", "height"],
+                "th": ["colspan", "rowspan"], "td": ["colspan", "rowspan"], "*": ["class"]}
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        """Every code cell's outputs and the student's markdown and raw cells, cleaned."""
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                data = output.get("data", {})
+                if "text/markdown" in data:  # as HTML: its links are then checked like any HTML's
+                    data.setdefault("text/html", markdown2html_mistune(data.pop("text/markdown")))
+        elif is_locked(cell):
+            return cell, resources  # the course's text, restored by nbgrader from the gradebook
+        elif cell.cell_type == "markdown":
+            cell.source = self.html_block(markdown2html_mistune(cell.source))
+            return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def html_block(self, html: str) -> str:
+        """Cleaned HTML as markdown that renders to exactly that HTML: one line (newlines
+        as character references) in a div, which markdown passes through as an HTML block."""
+        return '<div class="student-markdown">' + self.sanitize_html_tags(html).replace("\n", "&#10;") + "</div>\n"
+
+
+PREPROCESSORS = [GetGrades, ClearHiddenTests, SanitizeStudentHTML, CSSHTMLHeaderPreprocessor]
 
 
 def _lines(nb, hidden: bool) -> list[str]:

@@ -13,7 +13,9 @@ gradebook API:
 * a job that failed still gets its submission, with 0 and `needs_manual_grade`, so the
   formgrader lists it and no grade is silently missing;
 * the autograded notebooks and the feedback HTML are copied to the course's
-  autograded/ and feedback/ folders, replacing older ones.
+  autograded/ and feedback/ folders, replacing older ones; a job merged again (the
+  gradebook was lost) whose scratch copy was removed after its first merge keeps the
+  pages that first merge delivered.
 """
 from __future__ import annotations
 
@@ -80,6 +82,24 @@ def merge(course: Course, gb: Gradebook, jobdir: Path, result: dict) -> None:
             grade.auto_score = task["auto_score"]
             grade.needs_manual_grade = bool(task["needs_manual_grade"]) or grade.manual_score is not None
     gb.db.commit()
+    if not pages_already_delivered(jobdir, result):
+        copy_pages(course, jobdir, student, assignment)
+    (Path(jobdir) / "result.json").write_text(json.dumps(result, indent=1, default=str))
+    (Path(jobdir) / "merged.json").write_text(json.dumps({"fingerprint": result["fingerprint"]}))
+
+
+def pages_already_delivered(jobdir: Path, result: dict) -> bool:
+    """Whether an earlier merge of this very result copied the job's pages to the course and
+    the job's scratch copy of them is gone since (the grader removes it after merging)."""
+    merged = Path(jobdir) / "merged.json"
+    if (Path(jobdir) / "course").is_dir() or not merged.exists():
+        return False
+    return json.loads(merged.read_text()).get("fingerprint") == result["fingerprint"]
+
+
+def copy_pages(course: Course, jobdir: Path, student: str, assignment: str) -> None:
+    """Replace the course's autograded notebooks and feedback pages of the submission with
+    the job's (none, when the job produced none)."""
     for kind, target in (("autograded", course.autograded), ("feedback", course.feedback)):
         produced = Path(jobdir) / "course" / kind / student / assignment
         dest = target / student / assignment
@@ -88,5 +108,3 @@ def merge(course: Course, gb: Gradebook, jobdir: Path, result: dict) -> None:
         if produced.is_dir():
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(produced, dest)
-    (Path(jobdir) / "result.json").write_text(json.dumps(result, indent=1, default=str))
-    (Path(jobdir) / "merged.json").write_text(json.dumps({"fingerprint": result["fingerprint"]}))

@@ -105,14 +105,31 @@ def test_a_score_entered_by_hand_survives_grading_again(course):
     assert next(r for r in rows if r["student_id"] == "s2")["score"] == "1.5"
 
 
+def _pages(course):
+    """{path: content} of every autograded notebook and feedback page of the course."""
+    return {str(p.relative_to(course.work)): p.read_bytes()
+            for folder in (course.autograded, course.feedback) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_a_lost_gradebook_is_filled_again(course):
     """Jobs that are up to date but whose grades are not in the gradebook (it was deleted
-    or replaced) are graded again: no grade goes missing."""
+    or replaced) are merged again: no grade goes missing, and the students' pages (feedback
+    and autograded notebooks, whose scratch copies were removed after the first merge) stay."""
+    assert grade.grade(course, grade.Options(workers=2, quiet=True)) == 0
+    before = _pages(course)
+    notebook = course.notebooks(ASSIGNMENT)[0]
+    for student in STUDENTS:
+        assert f"autograded/{student}/{ASSIGNMENT}/{notebook}.ipynb" in before
+        assert f"feedback/{student}/{ASSIGNMENT}/{notebook}.html" in before
     course.gradebook_file.unlink()
     assert grade.grade(course, grade.Options(workers=2, quiet=True)) == 0
     from nbgrader.api import Gradebook
     with Gradebook(course.db_url) as gb:
         assert [gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS] == [2, 0, 2, 0]
+    assert _pages(course) == before
+    for student, score in zip(STUDENTS, [2, 0, 2, 0]):
+        page = feedback.html_text((course.feedback / student / ASSIGNMENT / f"{notebook}.html").read_text())
+        assert f"Score: {score:.1f} / 2.0" in page
 
 
 def test_a_job_graded_on_another_machine_is_merged_without_grading_again(course, tmp_path, monkeypatch):
