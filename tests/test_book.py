@@ -1,6 +1,7 @@
 """The built website (`make book`, run before the tests with warnings as errors) is complete:
 every page of the table of contents, executed within budget, every figure with alt text,
 exercise pages shown unexecuted."""
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,3 +93,48 @@ def test_exercise_pages_show_the_unexecuted_student_version(page):
 def test_book_notebooks_show_no_errors(page):
     html = (HTML / f"{page}.html").read_text()
     assert "Traceback" not in html and "output stderr" not in html
+
+
+CHAPTERS_1_TO_5 = [p for p in toc_files() if re.match(r"book/0[1-5]_", p)]
+
+
+@pytest.mark.parametrize("page", [p for p in CHAPTERS_1_TO_5 if (ROOT / f"{p}.ipynb").exists()])
+def test_claims_are_backed_by_executed_output(page):
+    """Issue 17: a result the prose states is computed, asserted or glued on the page itself; no
+    "in our trials" that the reader cannot see."""
+    text = (ROOT / f"{page}.ipynb").read_text()
+    assert "our trials" not in text and "in trials" not in text
+    html = (HTML / f"{page}.html").read_text()
+    assert "in our trials" not in html
+
+
+def test_glued_values_are_rendered():
+    """A {glue:text} role whose key is missing is a build warning; a rendered page shows values, not roles."""
+    for page in CHAPTERS_1_TO_5:
+        html = (HTML / f"{page}.html").read_text()
+        assert "{glue" not in html and "glue:text" not in html, page
+
+
+def test_notation_has_one_meaning_per_symbol():
+    """The decided conventions of issue 17: noise sd sigma_epsilon, eigenvalues kappa_j, mixup weight rho ~ Beta(a, a),
+    prior variance tau^2; the retired symbols do not come back in chapters 1-5, the glossary or the notation page."""
+    notation = (ROOT / "book" / "notation.md").read_text()
+    for row in [r"$\sigma_\varepsilon$", r"$\kappa_j$", r"$\rho$, $a$", r"$\tau^2$"]:
+        assert row in notation, row
+    texts = {name: (ROOT / "book" / name).read_text() for name in ["notation.md", "glossary.md"]}
+    for page in CHAPTERS_1_TO_5:
+        if (ROOT / f"{page}.ipynb").exists():
+            cells = json.loads((ROOT / f"{page}.ipynb").read_text())["cells"]
+            texts[page] = "\n".join(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+                                    + [json.dumps(c["metadata"].get("mystnb", {})).replace("\\\\", "\\") for c in cells])
+    retired = [r"s^2", r"s_i", r"\mathcal N(0, s", r"\rho\lVert", r"(\alpha, \alpha)", r"\lambda'"]
+    for name, text in texts.items():
+        math = " ".join(re.findall(r"\$\$.+?\$\$|\$[^$]+\$", text, flags=re.S))
+        found = [symbol for symbol in retired if symbol in math]
+        assert not found, (name, found)
+
+
+def test_dropout_chapter_links_to_the_variance_shift_section():
+    html = (HTML / "book" / "03_dropout" / "dropout_keras.html").read_text()
+    assert 'href="../05_normalization/dropout_and_bn.html' in html
+    assert "dropout_and_bn" in toc_files()[toc_files().index("book/05_normalization/layer_norm") + 1]
