@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {t_ours:.0f} s")
 
     results = summary.results(ours, assignments)
-    timings = [r["timing"] for r in results if r.get("timing", {}).get("job_seconds")]
+    timings = [r.timing for r in results if r.timing.get("job_seconds")]
     cell = mean_cell_seconds(ours)
     stock_cell = mean_cell_seconds(stock)
     job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)

@@ -37,12 +37,13 @@ import threading
 import time
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+from traitlets import Integer, Type, Unicode
 
 from regcourse.channel import frames
 from regcourse.channel.endpoint import GRADER, Endpoint, KernelLost
@@ -54,11 +55,21 @@ from .checker import Checker, Verdict
 SERVE = '__import__("regcourse.channel.serve", fromlist=["serve"]).serve({address!r}, {token!r})'
 
 
+class ClientWithoutHeartbeat(AsyncKernelClient):
+    """A kernel client without the heartbeat channel: whether the kernel lives is the process's
+    business (the limits here see to it), and a kernel that garbles its heartbeat socket would
+    leave jupyter_client's heartbeat thread waiting forever on its own stop."""
+
+    def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """Starts each kernel through the sandbox launcher described by a spec file, talking to it
     over Unix sockets (ZeroMQ's ipc transport) in the folder the sandbox binds for it."""
 
     sandbox_spec = Unicode("", help="JSON file with the sandbox settings (autograder.sandbox.make_spec)").tag(config=True)
+    client_factory = Type(ClientWithoutHeartbeat, klass=AsyncKernelClient)
     launches = 0
 
     def __init__(self, *args, **kwargs):

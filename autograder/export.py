@@ -16,25 +16,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
-from .summary import needs_attention
+from .result import JobResult
 
 FIXED = ["student_id", "last_name", "first_name", "email", "assignment", "status", "score", "max_score",
          "percent", "late_penalty", "timestamp", "needs_manual_grade", "attention", "lost_points"]
 
 
-def _result(course: Course, assignment: str, student: str) -> dict | None:
-    path = course.jobs / assignment / student / "result.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+def _result(course: Course, assignment: str, student: str) -> JobResult | None:
+    return JobResult.load(course.jobs / assignment / student / "result.json")
 
 
 def _num(x) -> str:
@@ -65,14 +60,13 @@ def rows(course: Course, assignments: list[str] | None = None) -> tuple[list[str
                     continue
                 score = submission.score
                 row.update(
-                    status=result["status"] if result else "graded by nbgrader",
+                    status=result.status.value if result else "graded by nbgrader",
                     score=_num(score), percent=_num(100 * score / assignment.max_score if assignment.max_score else 0),
                     late_penalty=_num(submission.late_submission_penalty or 0),
                     timestamp=submission.timestamp.isoformat() if submission.timestamp else "",
                     needs_manual_grade="yes" if submission.needs_manual_grade else "no",
-                    attention=" | ".join(needs_attention(result)) if result else "",
-                    lost_points=" | ".join(f"{f['grade_id']}: {f['message']}" for f in result["failures"])
-                    if result else "")
+                    attention=" | ".join(result.needs_attention()) if result else "",
+                    lost_points=" | ".join(f"{f.grade_id}: {f.message}" for f in result.failures) if result else "")
                 for nb in submission.notebooks:
                     for grade in nb.grades:
                         row[f"{name}:{grade.name}"] = _num(grade.score)

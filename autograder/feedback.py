@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from pathlib import Path
 
 import bleach
 import nbformat
@@ -40,6 +41,8 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbgrader.utils import is_locked
 from traitlets import Bool, default
+
+from .result import Issue, IssueKind, JobResult, Status
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 
@@ -122,14 +125,6 @@ def hidden_lines_in(html: str, source_notebook, visible: list[str] = ()) -> list
     return [line for line in hidden_lines(source_notebook, visible) if " ".join(line.split()) in text]
 
 
-# issues a student must not read: the message quotes the hidden test lines it found
-NOT_FOR_STUDENTS = {"feedback_withheld"}
-
-
-def notes_for_students(issues: list[dict]) -> list[str]:
-    return [i["message"] for i in issues if i["kind"] not in NOT_FOR_STUDENTS]
-
-
 def _notes_block(notes: list[str], heading: str, level: int) -> str:
     items = "\n".join(f"<li>{html_lib.escape(note)}</li>" for note in notes)
     return (f'<div class="grader-notes" role="note" style="border-left: 4px solid #d2413a; padding: 0.5em 1em; '
@@ -159,3 +154,40 @@ def page_without_notebook(assignment: str, notebook: str, max_score: float, note
             + _notes_block(notes or ["no notebook was graded"], "Why", level=2)
             + "<p>If this is not what you submitted, ask your instructor: the files you sent are kept.</p>\n"
             "</main>\n</body>\n</html>\n")
+
+
+# ---- a job's pages ----------------------------------------------------------------------
+
+def generate(api, work: Path, log: Path, result: JobResult) -> None:
+    """nbgrader's generate_feedback in the job's course, with the grader's notes on each page;
+    a page that still shows a hidden test line is deleted and reported."""
+    student, assignment = result.student, result.assignment
+    made = api.generate_feedback(assignment, student, force=True)
+    with open(log, "a") as f:
+        f.write(made.get("log", "") + "\n" + (made.get("error") or "") + "\n")
+    if not made["success"]:
+        result.issues.append(Issue(IssueKind.FEEDBACK_ERROR, "nbgrader generate_feedback failed (see job.log)"))
+    notes = result.notes_for_students()
+    for html in (work / "feedback" / student / assignment).glob("*.html"):
+        page = with_notes(html.read_text(), notes)
+        submitted = work / "submitted" / student / assignment / f"{html.stem}.ipynb"
+        theirs = [c.source for c in nbformat.read(submitted, as_version=4).cells] if submitted.exists() else []
+        source = work / "source" / assignment / f"{html.stem}.ipynb"
+        leaked = hidden_lines_in(page, source, theirs) if source.exists() else []
+        if leaked:
+            html.unlink()
+            result.issues.append(Issue(IssueKind.FEEDBACK_WITHHELD,
+                                       f"{html.name} withheld: it showed hidden test lines ({leaked[0]!r})"))
+        else:
+            html.write_text(page)
+
+
+def pages_for_ungraded(folder: Path, release: Path, result: JobResult) -> None:
+    """A page that says why, for every notebook of the release that has none (not graded)."""
+    for notebook in sorted(p.stem for p in release.glob("*.ipynb")):
+        page = folder / f"{notebook}.html"
+        if (notebook in result.graded_notebooks and result.status == Status.GRADED) or page.exists():
+            continue  # graded: nbgrader's page (or none, when withheld)
+        max_score = sum(t.max_score for t in result.tasks.values() if t.notebook == notebook)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.write_text(page_without_notebook(result.assignment, notebook, max_score, result.notes_for_students()))

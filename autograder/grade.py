@@ -26,31 +26,16 @@ summary), 1 when nbgrader could not grade some of them, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import time
-from collections import deque
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-from .course import Course, file_digest
-
-GRADER_VERSION = "1"  # change to make every job's fingerprint change
-
-
-@dataclass
-class Limits:
-    cell_timeout: int | None = None    # seconds; None: the course's Execute.timeout
-    notebook_timeout: int = 900        # seconds for all cells of one notebook
-    memory_mb: int = 2048              # per kernel
-    output_bytes: int = 1_000_000      # per notebook
-    tmp_mb: int = 512                  # the kernel's private tmpfs (working copy, /tmp)
-    kernel_restarts: int = 2           # new kernels per notebook after one died or hung
-    threads: int = 0                   # CPU threads per kernel (BLAS, TensorFlow); 0: cores / workers
+from .course import Course
+from .jobs import Job, Limits, prepare_job, read_result, submitted_pairs
+from .pool import Progress, run_jobs
+from .result import JobResult, Status
 
 
 @dataclass
@@ -67,214 +52,6 @@ class Options:
     limits: Limits = field(default_factory=Limits)
 
 
-@dataclass
-class Job:
-    student: str
-    assignment: str
-    folder: Path
-    fingerprint: str
-    state: str = "new"                 # new | merge | done
-
-
-# ---- preparing jobs ------------------------------------------------------------------
-
-def submitted_pairs(course: Course, assignments: list[str], students: list[str]) -> list[tuple[str, str]]:
-    pairs = []
-    if not course.submitted.is_dir():
-        return pairs
-    for student_dir in sorted(course.submitted.iterdir()):
-        if not student_dir.is_dir() or (students and student_dir.name not in students):
-            continue
-        for assignment in assignments:
-            if (student_dir / assignment).is_dir():
-                pairs.append((student_dir.name, assignment))
-    return pairs
-
-
-def _snapshot_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
-
-
-def prepare_job(course: Course, student: str, assignment: str, common: dict, force: bool,
-                in_gradebook=lambda student, assignment: True) -> Job:
-    """Create or refresh the job's folder; decide whether it must run, only be merged, or
-    nothing (graded with the same inputs, and its grade is in the gradebook)."""
-    source = course.submitted / student / assignment
-    folder = course.jobs / assignment / student
-    files = _snapshot_files(source)
-    settings = {k: common[k] for k in ("template_fingerprint", "limits", "isolate", "nbgrader_config", "duedate",
-                                       "feedback")}
-    # threads per kernel follow the number of workers; they change speed, not grades
-    settings["limits"] = {k: v for k, v in settings["limits"].items() if k != "threads"}
-    settings = json.dumps(settings, sort_keys=True)
-    fingerprint = _stable_digest(file_digest(files, source), settings, GRADER_VERSION)
-    job = Job(student, assignment, folder, fingerprint)
-    if not force:
-        merged, result = folder / "merged.json", folder / "result.json"
-        if (merged.exists() and json.loads(merged.read_text()).get("fingerprint") == fingerprint
-                and result.exists() and in_gradebook(student, assignment)):
-            job.state = "done"
-            return job
-        if result.exists():
-            try:
-                if json.loads(result.read_text()).get("fingerprint") == fingerprint:
-                    job.state = "merge"
-                    return job
-            except ValueError:
-                pass
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / "input").mkdir(parents=True)
-    for path in files:
-        target = folder / "input" / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            target.symlink_to(os.readlink(path))
-        else:
-            shutil.copyfile(path, target)
-    spec = {"student": student, "assignment": assignment, "fingerprint": fingerprint, **common,
-            "template": os.path.relpath(common["template"], folder)}  # the jobs folder can move
-    (folder / "job.json").write_text(json.dumps(spec, indent=1))
-    return job
-
-
-def _stable_digest(*parts: str) -> str:
-    import hashlib
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
-
-
-# ---- progress ------------------------------------------------------------------------
-
-class Progress:
-    """A progress bar with an ETA on a terminal; one line per finished job otherwise."""
-
-    def __init__(self, total: int, quiet: bool = False, stream=sys.stderr):
-        self.total, self.quiet, self.stream = total, quiet, stream
-        self.done, self.started = 0, time.monotonic()
-        self.tty = stream.isatty()
-
-    @staticmethod
-    def _clock(seconds: float) -> str:
-        seconds = int(seconds)
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
-
-    def eta(self) -> str:
-        if not self.done:
-            return "ETA --"
-        elapsed = time.monotonic() - self.started
-        return "ETA " + self._clock(elapsed / self.done * (self.total - self.done))
-
-    def line(self, running: int) -> str:
-        width = 30
-        filled = int(width * self.done / max(1, self.total))
-        return (f"grading [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
-                f" ({running} running) {self._clock(time.monotonic() - self.started)} {self.eta()}")
-
-    def tick(self, running: int) -> None:
-        if self.tty and not self.quiet:
-            self.stream.write("\r" + self.line(running) + "  ")
-            self.stream.flush()
-
-    def finished(self, result: dict, running: int) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        from .summary import needs_attention
-        attention = needs_attention(result)
-        note = f" (needs attention: {attention[0].split(':')[0]})" if attention else ""
-        text = (f"{result['student']} {result['assignment']}: {result['status']}, "
-                f"{result['score']:g}/{result['max_score']:g}{note}")
-        if self.tty:
-            self.stream.write("\r" + " " * 100 + "\r" + text + "\n")
-            self.tick(running)
-        else:
-            self.stream.write(f"[{self.done}/{self.total}] {text}; {self.eta()}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty and not self.quiet:
-            self.stream.write("\r" + self.line(0) + "\n")
-
-
-# ---- running ---------------------------------------------------------------------------
-
-def _context():
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["autograder.job"])  # every worker starts with nbgrader imported
-    return ctx
-
-
-class _MainNotReimported:
-    """multiprocessing re-runs the main script in each worker when it is a file; when it is
-    not one (python - < script, some notebooks) that fails, so hide its name while starting."""
-
-    def __enter__(self):
-        self.main = sys.modules["__main__"]
-        self.path = getattr(self.main, "__file__", None)
-        hide = self.path is not None and getattr(self.main, "__spec__", None) is None and not os.path.isfile(self.path)
-        if hide:
-            del self.main.__file__
-        else:
-            self.path = None
-
-    def __exit__(self, *exc):
-        if self.path is not None:
-            self.main.__file__ = self.path
-
-
-def _kill(process) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # the job and what it started in its group
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.join(5)
-
-
-def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress: Progress) -> bool:
-    """Run jobs in worker processes; call on_result(job, result) as each ends, in this
-    process. Returns False if interrupted."""
-    from . import job as job_module
-
-    ctx = _context()
-    pending, running = deque(jobs), {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.popleft()
-                (job.folder / "result.json").unlink(missing_ok=True)
-                process = ctx.Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid()),
-                                      name=f"grade {job.student} {job.assignment}")
-                with _MainNotReimported():
-                    process.start()
-                running[process] = (job, time.monotonic())
-            time.sleep(0.2)
-            for process, (job, started) in list(running.items()):
-                reason = None
-                if not process.is_alive():
-                    process.join()
-                    if process.exitcode != 0:
-                        reason = f"the grading process ended with status {process.exitcode} (see {job.folder / 'job.log'})"
-                elif time.monotonic() - started > deadline:
-                    _kill(process)
-                    reason = f"grading took longer than {deadline:.0f} s and was stopped"
-                else:
-                    continue
-                del running[process]
-                result = _read_result(job)
-                if result is None:
-                    result = job_module.failed_result(job.folder, reason or "the job wrote no result")
-                # from starting its process to its end, as seen by this process
-                result.setdefault("timing", {})["wall_seconds"] = round(time.monotonic() - started, 3)
-                on_result(job, result)
-                progress.finished(result, len(running))
-            progress.tick(len(running))
-    except KeyboardInterrupt:
-        for process in running:
-            _kill(process)
-        return False
-    return True
-
-
 def _has_submission(gb, student: str, assignment: str) -> bool:
     from nbgrader.api import MissingEntry
     try:
@@ -283,17 +60,6 @@ def _has_submission(gb, student: str, assignment: str) -> bool:
     except MissingEntry:
         return False
 
-
-def _read_result(job: Job) -> dict | None:
-    path = job.folder / "result.json"
-    try:
-        result = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return result if result.get("fingerprint") == job.fingerprint else None
-
-
-# ---- the command -----------------------------------------------------------------------
 
 def grade(course: Course, options: Options) -> int:
     from nbgrader.api import Gradebook
@@ -351,7 +117,7 @@ def grade(course: Course, options: Options) -> int:
                                             lambda s, a: _has_submission(gb, s, a)))
         to_merge = [j for j in jobs if j.state == "merge"]
         for job in to_merge:
-            merge.merge(course, gb, job.folder, json.loads((job.folder / "result.json").read_text()))
+            merge.merge(course, gb, job.folder, JobResult.load(job.folder / "result.json"))
         to_run = [j for j in jobs if j.state == "new"]
         if not options.quiet:
             up_to_date = len(jobs) - len(to_run) - len(to_merge)
@@ -376,7 +142,7 @@ def grade(course: Course, options: Options) -> int:
         finished = run_jobs(to_run, workers, deadline, on_result, progress)
         progress.close()
         if not finished:
-            left = sum(1 for j in to_run if _read_result(j) is None)
+            left = sum(1 for j in to_run if read_result(j) is None)
             print(f"\ninterrupted: {len(to_run) - left} of {len(to_run)} submissions graded and saved; "
                   f"run the same command again to grade the remaining {left}.", file=sys.stderr)
             return 130
@@ -395,7 +161,7 @@ def grade(course: Course, options: Options) -> int:
               f"  autograded notebooks: {course.autograded}/<student>/<assignment>/\n"
               f"  gradebook: {course.gradebook_file}\n"
               f"  this summary: {course.reports / 'summary.txt'}; per job: {course.jobs}/<assignment>/<student>/")
-    return 1 if any(r["status"] == "error" for r in results) else 0
+    return 1 if any(r.status == Status.ERROR for r in results) else 0
 
 
 def parse(argv: list[str] | None = None) -> tuple[Course, Options]:

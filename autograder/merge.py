@@ -27,6 +27,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
+from .result import JobResult
 
 SA_WARNING = ".*not in session, add operation along.*"  # nbgrader's API with SQLAlchemy 2, harmless
 warnings.filterwarnings("ignore", message=SA_WARNING)
@@ -63,38 +64,38 @@ def duedate(gb: Gradebook, assignment: str) -> str | None:
     return due.isoformat() if due else None
 
 
-def merge(course: Course, gb: Gradebook, jobdir: Path, result: dict) -> None:
+def merge(course: Course, gb: Gradebook, jobdir: Path, result: JobResult) -> None:
     """Write one job's result into the open real gradebook and the course folders."""
-    student, assignment = result["student"], result["assignment"]
+    student, assignment = result.student, result.assignment
     gb.update_or_create_student(student)
     kwargs = {}
-    if result.get("timestamp"):
-        kwargs["timestamp"] = result["timestamp"]
+    if result.timestamp:
+        kwargs["timestamp"] = result.timestamp
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=SA_WARNING)
         submission = gb.update_or_create_submission(assignment, student, **kwargs)
     for nb in submission.notebooks:
-        nb.late_submission_penalty = result.get("late_penalties", {}).get(nb.name)
+        nb.late_submission_penalty = result.late_penalties.get(nb.name)
         for grade in nb.grades:
-            task = result["tasks"].get(grade.name)
+            task = result.tasks.get(grade.name)
             if task is None:
                 continue
-            grade.auto_score = task["auto_score"]
-            grade.needs_manual_grade = bool(task["needs_manual_grade"]) or grade.manual_score is not None
+            grade.auto_score = task.auto_score
+            grade.needs_manual_grade = bool(task.needs_manual_grade) or grade.manual_score is not None
     gb.db.commit()
     if not pages_already_delivered(jobdir, result):
         copy_pages(course, jobdir, student, assignment)
-    (Path(jobdir) / "result.json").write_text(json.dumps(result, indent=1, default=str))
-    (Path(jobdir) / "merged.json").write_text(json.dumps({"fingerprint": result["fingerprint"]}))
+    result.save(Path(jobdir) / "result.json")
+    (Path(jobdir) / "merged.json").write_text(json.dumps({"fingerprint": result.fingerprint}))
 
 
-def pages_already_delivered(jobdir: Path, result: dict) -> bool:
+def pages_already_delivered(jobdir: Path, result: JobResult) -> bool:
     """Whether an earlier merge of this very result copied the job's pages to the course and
     the job's scratch copy of them is gone since (the grader removes it after merging)."""
     merged = Path(jobdir) / "merged.json"
     if (Path(jobdir) / "course").is_dir() or not merged.exists():
         return False
-    return json.loads(merged.read_text()).get("fingerprint") == result["fingerprint"]
+    return json.loads(merged.read_text()).get("fingerprint") == result.fingerprint
 
 
 def copy_pages(course: Course, jobdir: Path, student: str, assignment: str) -> None:

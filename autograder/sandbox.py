@@ -429,7 +429,15 @@ def launch(spec: dict, cmd: list[str]) -> int:
     os.close(write_end)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)  # the kernel gets them itself (same process group)
-    _, status = os.waitpid(pid, 0)
+    parent, status = os.getppid(), None
+    while status is None:
+        done, raw = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = raw
+        elif os.getppid() != parent:  # the grader is gone: so must the kernel be (bwrap dies with us)
+            os.kill(pid, signal.SIGKILL)
+        else:
+            time.sleep(0.1)
     code = _exit_code(status)
     _write_status(spec.get("status_file"), {
         "exit_code": code, "oom_kills": cgroups.oom_kills() if cgroups else 0,

@@ -24,21 +24,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 
+from . import notebooks
+from .result import Issue, IssueKind
+
 IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store", "timestamp.txt", "__MACOSX"}
-
-
-@dataclass
-class Issue:
-    kind: str
-    message: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def read_notebook(path: Path):
@@ -63,10 +56,6 @@ def read_notebook(path: Path):
     return nb
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 def _files(folder: Path) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*")):
@@ -84,12 +73,12 @@ def compare(submitted, release, name: str) -> list[Issue]:
     kernel = submitted.metadata.get("kernelspec", {}).get("name")
     expected_kernel = release.metadata.get("kernelspec", {}).get("name")
     if kernel != expected_kernel:
-        issues.append(Issue("kernelspec", f"{name}: saved with kernel {kernel!r}, graded with {expected_kernel!r}"))
-    release_cells = {_grade_id(c): c for c in release.cells if _grade_id(c)}
+        issues.append(Issue(IssueKind.KERNELSPEC, f"{name}: saved with kernel {kernel!r}, graded with {expected_kernel!r}"))
+    release_cells = {notebooks.grade_id(c): c for c in release.cells if notebooks.grade_id(c)}
     submitted_cells = {}
     unknown = []
     for cell in submitted.cells:
-        gid = _grade_id(cell)
+        gid = notebooks.grade_id(cell)
         if gid is None:
             continue
         if gid not in release_cells:
@@ -97,11 +86,11 @@ def compare(submitted, release, name: str) -> list[Issue]:
         elif gid not in submitted_cells:
             submitted_cells[gid] = cell
     if not submitted.cells:
-        issues.append(Issue("deleted_cells", f"{name}: the notebook has no cells; the release's cells were restored"))
+        issues.append(Issue(IssueKind.DELETED_CELLS, f"{name}: the notebook has no cells; the release's cells were restored"))
     else:
         deleted = [gid for gid in release_cells if gid not in submitted_cells]
         if deleted:
-            issues.append(Issue("deleted_cells", f"{name}: cells deleted, restored from the release: {', '.join(deleted)}"))
+            issues.append(Issue(IssueKind.DELETED_CELLS, f"{name}: cells deleted, restored from the release: {', '.join(deleted)}"))
     edited, metadata = [], []
     for gid, cell in submitted_cells.items():
         original = release_cells[gid]
@@ -117,19 +106,19 @@ def compare(submitted, release, name: str) -> list[Issue]:
         if original.metadata["nbgrader"].get("locked") and cell.source != original.source:
             edited.append(gid)
     if edited:
-        issues.append(Issue("edited_cells", f"{name}: locked cells edited, graded with the release's version: {', '.join(edited)}"))
+        issues.append(Issue(IssueKind.EDITED_CELLS, f"{name}: locked cells edited, graded with the release's version: {', '.join(edited)}"))
     if metadata:
-        issues.append(Issue("changed_metadata", f"{name}: nbgrader metadata changed, restored: {'; '.join(metadata)}"))
-    order = [gid for gid in (_grade_id(c) for c in submitted.cells) if gid in release_cells]
+        issues.append(Issue(IssueKind.CHANGED_METADATA, f"{name}: nbgrader metadata changed, restored: {'; '.join(metadata)}"))
+    order = [gid for gid in (notebooks.grade_id(c) for c in submitted.cells) if gid in release_cells]
     release_order = list(release_cells)
     seen = []
     for gid in order:
         if gid not in seen:
             seen.append(gid)
     if seen != sorted(seen, key=release_order.index):
-        issues.append(Issue("moved_cells", f"{name}: cells re-ordered, put back in the release's order"))
+        issues.append(Issue(IssueKind.MOVED_CELLS, f"{name}: cells re-ordered, put back in the release's order"))
     if unknown:
-        issues.append(Issue("unknown_cells", f"{name}: cells with ids the release does not have, run as ordinary cells: {', '.join(unknown)}"))
+        issues.append(Issue(IssueKind.UNKNOWN_CELLS, f"{name}: cells with ids the release does not have, run as ordinary cells: {', '.join(unknown)}"))
     return issues
 
 
@@ -155,9 +144,9 @@ def prepare(submitted_dir: Path, release_dir: Path, dest_dir: Path) -> tuple[lis
                 valid[rel] = read_notebook(path)
             except ValueError as exc:
                 if rel in expected:
-                    issues.append(Issue("invalid_notebook", f"{rel} is {exc}: graded as missing (0 points)"))
+                    issues.append(Issue(IssueKind.INVALID_NOTEBOOK, f"{rel} is {exc}: graded as missing (0 points)"))
                 else:
-                    issues.append(Issue("extra_files", f"{rel} is {exc}; ignored"))
+                    issues.append(Issue(IssueKind.EXTRA_FILES, f"{rel} is {exc}; ignored"))
     used = set()
     for name in expected:
         release_nb = nbformat.read(release_dir / name, as_version=4)
@@ -165,9 +154,9 @@ def prepare(submitted_dir: Path, release_dir: Path, dest_dir: Path) -> tuple[lis
         if chosen is None and name not in files:
             chosen = _find_misnamed(name, release_nb, valid, used | set(expected))
             if chosen:
-                issues.append(Issue("misnamed_notebook", f"{chosen!r} graded as {name} (expected that file name)"))
+                issues.append(Issue(IssueKind.MISNAMED_NOTEBOOK, f"{chosen!r} graded as {name} (expected that file name)"))
             else:
-                issues.append(Issue("missing_notebook", f"no {name} in the submission: 0 points for it"))
+                issues.append(Issue(IssueKind.MISSING_NOTEBOOK, f"no {name} in the submission: 0 points for it"))
         if chosen is None:
             continue
         used.add(chosen)
@@ -179,19 +168,19 @@ def prepare(submitted_dir: Path, release_dir: Path, dest_dir: Path) -> tuple[lis
              and not (rel in release_files and not files[rel].is_symlink())
              and not any(i.kind == "extra_files" and i.message.startswith(rel + " ") for i in issues)]
     if extra:
-        issues.append(Issue("extra_files", f"extra files ignored: {', '.join(sorted(extra))}"))
+        issues.append(Issue(IssueKind.EXTRA_FILES, f"extra files ignored: {', '.join(sorted(extra))}"))
     return issues, graded
 
 
 def _find_misnamed(name: str, release_nb, valid: dict, taken: set) -> str | None:
     """A submitted notebook with another name that is clearly this one: it holds most of
     the release's cell ids (an LMS renamed it, or the student saved a copy)."""
-    wanted = {_grade_id(c) for c in release_nb.cells if _grade_id(c)}
+    wanted = {notebooks.grade_id(c) for c in release_nb.cells if notebooks.grade_id(c)}
     best, best_share = None, 0.5
     for rel, nb in valid.items():
         if rel in taken:
             continue
-        ids = {_grade_id(c) for c in nb.cells if _grade_id(c)}
+        ids = {notebooks.grade_id(c) for c in nb.cells if notebooks.grade_id(c)}
         share = len(ids & wanted) / max(1, len(wanted))
         if share > best_share:
             best, best_share = rel, share

@@ -44,15 +44,15 @@ def test_every_assignment_grades_right_and_wrong_submissions(course, tmp_path):
         synthetic.write_submission(inbox / "wrong" / assignment, {name: synthetic.wrong_first(good)})
     collect.from_folder(course, inbox)
     assert grade.grade(course, grade.Options(workers=2, quiet=True)) == 0
-    results = {(r["student"], r["assignment"]): r for r in summary.results(course, ASSIGNMENTS)}
+    results = {(r.student, r.assignment): r for r in summary.results(course, ASSIGNMENTS)}
     for assignment in ASSIGNMENTS:
         right, wrong = results["right", assignment], results["wrong", assignment]
         points = synthetic.points(synthetic.correct(course, assignment))
         first = next(iter(points))
-        assert right["score"] == right["max_score"] == sum(points.values()), right["failures"]
-        assert wrong["score"] <= right["max_score"] - points[first], wrong["failures"]
-        assert first in [f["grade_id"] for f in wrong["failures"]]
+        assert right.score == right.max_score == sum(points.values()), right.failures
+        assert wrong.score <= right.max_score - points[first], wrong.failures
+        assert first in [f.grade_id for f in wrong.failures]
         for result in (right, wrong):  # feedback for everyone, none withheld for showing hidden tests
-            assert not [i for i in result["issues"] if i["kind"].startswith("feedback")], result["issues"]
+            assert not [i for i in result.issues if i.kind.value.startswith("feedback")], result.issues
             name = course.notebooks(assignment)[0]
-            assert (course.feedback / result["student"] / assignment / f"{name}.html").exists()
+            assert (course.feedback / result.student / assignment / f"{name}.html").exists()

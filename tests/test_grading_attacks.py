@@ -67,7 +67,7 @@ def graded(tmp_path_factory):
         code = grade.grade(course, grade.Options(workers=2, quiet=True, limits=LIMITS))
         listening.clear()
         recorder.join()
-    results = {r["student"]: r for r in summary.results(course, [ASSIGNMENT])}
+    results = {r.student: r for r in summary.results(course, [ASSIGNMENT])}
     return SimpleNamespace(course=course, code=code, results=results, name=name, connections=connections,
                            points=synthetic.points(good))
 
@@ -76,9 +76,9 @@ def graded(tmp_path_factory):
 def test_an_attack_loses_exactly_the_points_of_its_wrong_answer(graded, attack):
     result = graded.results[attack]
     first, first_points = next(iter(graded.points.items()))
-    assert result["status"] == "graded", result["issues"]
-    assert [f["grade_id"] for f in result["failures"]] == [first], result["failures"]
-    assert result["score"] == result["max_score"] - first_points
+    assert result.status == "graded", result.issues
+    assert [f.grade_id for f in result.failures] == [first], result.failures
+    assert result.score == result.max_score - first_points
 
 
 def test_the_attacks_are_real_they_win_where_tests_run_in_the_kernel(graded, tmp_path):
@@ -99,22 +99,22 @@ def test_the_attacks_are_real_they_win_where_tests_run_in_the_kernel(graded, tmp
         stock = {student: gradebook.find_submission(ASSIGNMENT, student).score for student in WIN_IN_THE_KERNEL}
     full = sum(graded.points.values())
     assert stock == {student: full for student in WIN_IN_THE_KERNEL}
-    assert all(graded.results[student]["score"] < full for student in WIN_IN_THE_KERNEL)
+    assert all(graded.results[student].score < full for student in WIN_IN_THE_KERNEL)
 
 
 @pytest.mark.parametrize("sabotage", SABOTAGE)
 def test_breaking_the_kernels_answers_only_loses_points(graded, sabotage):
     result = graded.results[sabotage]
     first_points = next(iter(graded.points.values()))
-    assert result["status"] == "graded", result["issues"]
-    assert result["score"] <= result["max_score"] - first_points
-    assert all("KernelLost" in f["message"] or f["grade_id"] == next(iter(graded.points)) for f in result["failures"])
+    assert result.status == "graded", result.issues
+    assert result.score <= result.max_score - first_points
+    assert all("KernelLost" in f.message or f.grade_id == next(iter(graded.points)) for f in result.failures)
 
 
 @pytest.mark.parametrize("student", HONEST)
 def test_honest_students_keep_full_marks(graded, student):
     result = graded.results[student]
-    assert result["score"] == result["max_score"] == sum(graded.points.values()), result["failures"]
+    assert result.score == result.max_score == sum(graded.points.values()), result.failures
     assert graded.code == 0
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from autograder import collect, export, feedback, grade, sandbox, summary, synthetic
 from autograder.course import ROOT, Course
+from autograder.result import Issue, IssueKind, JobResult
 
 ASSIGNMENT = "ch01_overfitting"
 LIMITS = grade.Limits(cell_timeout=6, notebook_timeout=25, memory_mb=768, output_bytes=200_000)
@@ -66,17 +67,17 @@ def graded(tmp_path_factory):
         code = grade.grade(course, grade.Options(workers=2, limits=LIMITS, quiet=True))
     finally:
         del os.environ[SECRET]
-    results = {r["student"]: r for r in summary.results(course, [ASSIGNMENT])}
+    results = {r.student: r for r in summary.results(course, [ASSIGNMENT])}
     return SimpleNamespace(course=course, code=code, results=results, before=before, outside=outside,
                            targets=targets, kinds=kinds, name=name)
 
 
 def issues(result, kind):
-    return [i["message"] for i in result["issues"] if i["kind"] == kind]
+    return [i.message for i in result.issues if i.kind.value == kind]
 
 
 def lost(result, grade_id):
-    return next((f["message"] for f in result["failures"] if f["grade_id"] == grade_id), "")
+    return next((f.message for f in result.failures if f.grade_id == grade_id), "")
 
 
 FIRST, SECOND = "test_polynomial_features", "test_fit_least_squares"
@@ -122,22 +123,22 @@ def test_every_kind_is_in_the_class(graded):
 def test_score_and_reason(graded, student):
     score, where, fragment = EXPECTED[student]
     result = graded.results[student]
-    assert result["status"] == "graded"
-    assert result["max_score"] == 4
-    assert result["score"] == score, (result["issues"], result["failures"])
+    assert result.status == "graded"
+    assert result.max_score == 4
+    assert result.score == score, (result.issues, result.failures)
     if where is None:
-        assert not summary.needs_attention(result) and not result["failures"]
+        assert not result.needs_attention() and not result.failures
     elif where.startswith("test_"):
-        assert fragment in lost(result, where), result["failures"]
+        assert fragment in lost(result, where), result.failures
     else:
         messages = issues(result, where)
-        assert any(fragment in m for m in messages), result["issues"]
+        assert any(fragment in m for m in messages), result.issues
 
 
 def test_points_lost_are_explained(graded):
     for student, result in graded.results.items():
-        for failure in result["failures"]:
-            assert failure["message"] and failure["message"] != "no error output", (student, failure)
+        for failure in result.failures:
+            assert failure.message and failure.message != "no error output", (student, failure)
 
 
 def test_gradebook_holds_every_score(graded):
@@ -182,7 +183,7 @@ def test_malicious_submission_cannot_raise_any_grade(graded):
             submission = gb.find_submission(ASSIGNMENT, student)
             assert all(g.auto_score is None or g.auto_score <= g.max_score for nb in submission.notebooks
                        for g in nb.grades), student
-    assert graded.results["malicious"]["score"] == 2
+    assert graded.results["malicious"].score == 2
 
 
 def test_student_code_sees_none_of_the_graders_environment(graded):
@@ -216,17 +217,17 @@ def test_feedback_shows_what_the_grader_noticed(graded):
     for student in ("edited_test", "endless", "misnamed", "changed_points"):
         text = feedback_text(graded, student)
         assert "Notes from the grader" in text, student
-        for message in feedback.notes_for_students(graded.results[student]["issues"]):
+        for message in graded.results[student].notes_for_students():
             assert " ".join(message.split()) in text, (student, message)
     assert "Notes from the grader" not in feedback_text(graded, "correct")
     assert "Notes from the grader" not in feedback_text(graded, "partly_wrong")  # its test says why
 
 
 def test_notes_are_plain_text_and_never_quote_hidden_tests():
-    issues = [{"kind": "solution_error", "message": "cell #3 raised <script>alert(1)</script>"},
-              {"kind": "feedback_withheld", "message": "x.html withheld: it showed hidden test lines ('assert 1')"}]
-    notes = feedback.notes_for_students(issues)
-    assert notes == [issues[0]["message"]]
+    issues = [Issue(IssueKind.SOLUTION_ERROR, "cell #3 raised <script>alert(1)</script>"),
+              Issue(IssueKind.FEEDBACK_WITHHELD, "x.html withheld: it showed hidden test lines ('assert 1')")]
+    notes = JobResult("s", "a", "f", issues=issues).notes_for_students()
+    assert notes == [issues[0].message]
     page = feedback.with_notes('<html><body><div class="panel-body">nb</div></body></html>', notes)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.index("Notes from the grader") < page.index('<div class="panel-body">')
@@ -288,7 +289,7 @@ def _stamps(course):
 
 def test_rerun_grades_nothing_and_changes_nothing(graded):
     before_stamps = _stamps(graded.course)
-    before_scores = {s: r["score"] for s, r in graded.results.items()}
+    before_scores = {s: r.score for s, r in graded.results.items()}
     code = grade.grade(graded.course, grade.Options(workers=2, limits=LIMITS, quiet=True))
     assert code == 0
     assert _stamps(graded.course) == before_stamps
@@ -317,8 +318,8 @@ def test_progress_shows_each_finished_job_and_an_eta():
     stream = io.StringIO()
     progress = grade.Progress(total=4, stream=stream)
     assert "ETA --" in progress.line(running=2)
-    result = {"student": "ann", "assignment": ASSIGNMENT, "status": "graded", "score": 2, "max_score": 4,
-              "issues": [{"kind": "timeout", "message": "overfitting: cell x: too slow"}]}
+    result = JobResult("ann", ASSIGNMENT, "f", score=2, max_score=4,
+                       issues=[Issue(IssueKind.TIMEOUT, "overfitting: cell x: too slow")])
     progress.finished(result, running=2)
     assert stream.getvalue().startswith(f"[1/4] ann {ASSIGNMENT}: graded, 2/4 (needs attention: timeout); ETA ")
     bar = progress.line(running=2)

@@ -11,6 +11,7 @@ import pytest
 
 from autograder import synthetic
 from autograder.course import ROOT, Course
+from autograder.result import JobResult
 
 ASSIGNMENT = "ch01_overfitting"
 
@@ -51,8 +52,8 @@ def test_commands_run_without_an_activated_venv(course, tmp_path):
     assert listed == [str(course.jobs / ASSIGNMENT / "ann")]
     # the job, as on another machine, then the merge and the export
     _run("job", listed[0], home=tmp_path)
-    result = json.loads((course.jobs / ASSIGNMENT / "ann" / "result.json").read_text())
-    assert (result["status"], result["score"]) == ("graded", result["max_score"])
+    result = JobResult.load(course.jobs / ASSIGNMENT / "ann" / "result.json")
+    assert (result.status, result.score) == ("graded", result.max_score)
     _run("grade", "--course", root, "--quiet", home=tmp_path)
     csv_path = _run("export", "--course", root, home=tmp_path).strip()
     with open(csv_path, newline="") as f:

@@ -2,7 +2,6 @@
 and nothing of the killed run keeps running."""
 import contextlib
 import io
-import json
 import os
 import shutil
 import signal
@@ -13,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import collect, export, feedback, grade, synthetic
+from autograder import collect, export, feedback, grade, jobs, pool, synthetic
 from autograder.course import ROOT, Course
+from autograder.result import JobResult
 
 ASSIGNMENT = "ch01_overfitting"
 STUDENTS = ["s1", "s2", "s3", "s4"]
@@ -83,8 +83,8 @@ def test_forced_run_grades_everything_again(course):
     assert grade.grade(course, grade.Options(workers=2, quiet=True, force=True)) == 0
     after = _finished(course)
     assert all(after[s] != before[s] for s in STUDENTS)
-    results = [json.loads((course.jobs / ASSIGNMENT / s / "result.json").read_text()) for s in STUDENTS]
-    assert [r["score"] for r in results] == [2, 0, 2, 0]
+    results = [JobResult.load(course.jobs / ASSIGNMENT / s / "result.json") for s in STUDENTS]
+    assert [r.score for r in results] == [2, 0, 2, 0]
 
 
 def test_a_score_entered_by_hand_survives_grading_again(course):
@@ -176,7 +176,7 @@ def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
     """A job process that crashes (here: nbgrader cannot be run at all) is recorded as an
     error with 0 points and flagged for manual grading, not dropped."""
     spec_path = course.jobs / ASSIGNMENT / "s1" / "job.json"
-    monkeypatch.setattr(grade, "GRADER_VERSION", "broken")  # new fingerprints: everything runs again
+    monkeypatch.setattr(jobs, "GRADER_VERSION", "broken")  # new fingerprints: everything runs again
     from autograder import job as job_module
     original = job_module.run
 
@@ -187,12 +187,12 @@ def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
     monkeypatch.setattr(job_module, "run", crash)
     # the workers are forked from a server that imported the module before the patch, so
     # run the jobs in this process's children instead: grade with the fork start method
-    monkeypatch.setattr(grade, "_context", lambda: __import__("multiprocessing").get_context("fork"))
+    monkeypatch.setattr(pool, "_context", lambda: __import__("multiprocessing").get_context("fork"))
     code = grade.grade(course, grade.Options(workers=2, quiet=True, students=["s1", "s2"]))
     assert code == 1
-    result = json.loads((course.jobs / ASSIGNMENT / "s1" / "result.json").read_text())
-    assert result["status"] == "error" and result["score"] == 0
-    assert "the grading process ended with status 9" in result["issues"][0]["message"]
+    result = JobResult.load(course.jobs / ASSIGNMENT / "s1" / "result.json")
+    assert result.status == "error" and result.score == 0
+    assert "the grading process ended with status 9" in result.issues[0].message
     from nbgrader.api import Gradebook
     with Gradebook(course.db_url) as gb:
         submission = gb.find_submission(ASSIGNMENT, "s1")
