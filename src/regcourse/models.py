@@ -1,5 +1,6 @@
-"""The Keras baseline that overfits the small digits training set (imports TensorFlow)."""
+"""The Keras baseline that overfits the small digits training set, and helpers to train it (imports TensorFlow)."""
 import keras
+import numpy as np
 import tensorflow as tf
 
 from regcourse.data import Split
@@ -41,3 +42,30 @@ def fit(model: keras.Model, split: Split, epochs: int, batch_size: int = 32, cal
     return model.fit(train, validation_data=val, epochs=epochs, callbacks=list(callbacks), verbose=verbose,
                      validation_freq=validate_every,
                      shuffle=False)  # the dataset reshuffles itself every epoch
+
+
+def restart(model: keras.Model, seed: int = 0) -> keras.Model:
+    """Put a compiled model back to the start of training, without compiling it again.
+
+    The model gets the initial weights that the same architecture built after
+    `set_seed(seed)` would get (a clone's, drawn with its initializers; batch norm's
+    moving statistics and the random layers' seed states included), and its optimizer a
+    fresh state: step 0, zero moments, the same learning rate. Training it again then
+    reuses the training step that `fit` compiled on the first run; on the course's small
+    networks that compilation costs more than the training itself. Returns the model.
+    """
+    set_seed(seed)
+    fresh = keras.models.clone_model(model)
+    if len(fresh.variables) != len(model.variables):
+        raise ValueError("restart needs a built model")
+    for variable, value in zip(model.variables, fresh.variables):
+        variable.assign(value)
+    for variable in model.optimizer.variables:
+        if variable.name != "learning_rate":
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    return model
+
+
+def batches(x, y, batch_size: int = 32, seed: int = 0) -> tf.data.Dataset:
+    """Shuffled mini-batches of (x, y) for `model.fit`: one epoch, reshuffled (seeded) every epoch."""
+    return tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
