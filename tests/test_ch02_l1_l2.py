@@ -15,7 +15,13 @@ import pytest
 from scipy import optimize, stats
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
-from notebook_runner import code_cells, nbgrader_meta, source
+from autograder.notebooks import nbgrader as nbgrader_meta, read_cells, source
+
+
+def code_cells(notebook: Path) -> list[dict]:
+    """The code cells of a notebook, in order."""
+    return [c for c in read_cells(notebook) if c["cell_type"] == "code"]
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "ch02_l1_l2" / "l1_l2.ipynb"
@@ -301,3 +307,64 @@ def test_reference_model_penalty_is_elastic_net_of_hidden_kernels():
         kernels = [layer.kernel.numpy() for layer in model.layers if isinstance(layer, keras.layers.Dense)]
         assert [k.shape[1] for k in kernels] == [128, 64, 1]
         assert float(sum(model.losses)) == pytest.approx(ref["elastic_net_penalty"](kernels[:2], l1, l2), rel=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks 14 and 15: one step of AdamW and of Adam with an L2 penalty, against Keras training.
+# ---------------------------------------------------------------------------------------------
+def test_reference_adamw_update_follows_keras_adamw_for_many_steps():
+    """Keras's AdamW trains a float64 variable on random gradients; the reference, chained from the
+    same start, stays on the same trajectory (t counts steps from 1, as optimizer.iterations after the step)."""
+    import keras
+
+    adamw_update = reference()["adamw_update"]
+    rng = np.random.default_rng(0)
+    w0 = rng.normal(size=(4, 3))
+    settings = dict(learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-4, weight_decay=0.3)
+    variable = keras.Variable(w0.copy(), dtype="float64")
+    optimizer = keras.optimizers.AdamW(**settings)
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t in range(1, 31):
+        grad = rng.normal(size=w0.shape) * 10.0 ** rng.uniform(-4, 1, size=w0.shape)
+        optimizer.apply_gradients([(grad, variable)])
+        w, m, v = adamw_update(w, grad, m, v, t, **settings)
+        assert int(optimizer.iterations.numpy()) == t
+        np.testing.assert_allclose(w - w0, variable.numpy() - w0, rtol=1e-4, atol=1e-9)
+
+
+def test_reference_adam_l2_update_follows_a_regularized_keras_layer():
+    """A Dense layer with kernel_regularizer=L2(l2), trained by Adam on a mean squared error: the reference,
+    given only the gradient of the data loss, takes the same steps."""
+    import keras
+    import tensorflow as tf
+
+    adam_l2_update = reference()["adam_l2_update"]
+    keras.utils.set_random_seed(0)
+    l2, lr = 0.05, 0.01
+    layer = keras.layers.Dense(2, use_bias=False, kernel_regularizer=keras.regularizers.L2(l2))
+    model = keras.Sequential([keras.Input(shape=(3,)), layer])
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss="mse")
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(16, 3)).astype("float32"), rng.normal(size=(16, 2)).astype("float32")
+    m, v = np.zeros((3, 2)), np.zeros((3, 2))
+    for t in range(1, 21):
+        w = layer.kernel.numpy().astype(np.float64)   # Keras's weights (float32) before this step
+        kernel = tf.Variable(w)
+        with tf.GradientTape() as tape:
+            data_loss = tf.reduce_mean(tf.reduce_mean((x @ kernel - y) ** 2, axis=-1))
+        grad = tape.gradient(data_loss, kernel).numpy()
+        new_w, m, v = adam_l2_update(w, grad, m, v, t, learning_rate=lr, l2=l2)
+        model.train_on_batch(x, y)
+        np.testing.assert_allclose(layer.kernel.numpy() - w, new_w - w, rtol=1e-3, atol=1e-6)
+
+
+def test_reference_updates_differ_as_task_15_says():
+    """Idle weight: the L2 penalty moves it by about the learning rate, 250 times AdamW's decay; busy weight: the
+    penalty changes its step by almost nothing, while AdamW's decay is the same for both. Under SGD the two agree."""
+    ref = reference()
+    w, g, zeros = np.array([1.0, 1.0]), np.array([0.0, 5.0]), np.zeros(2)
+    with_l2 = ref["adam_l2_update"](w, g, zeros, zeros, 1)[0] - ref["adam_l2_update"](w, g, zeros, zeros, 1, l2=0.0)[0]
+    with_decay = ref["adamw_update"](w, g, zeros, zeros, 1)[0] - ref["adamw_update"](w, g, zeros, zeros, 1, weight_decay=0.0)[0]
+    np.testing.assert_allclose(with_decay, -0.001 * 0.004 * w, rtol=1e-9)
+    assert with_l2[0] == pytest.approx(-0.001, rel=1e-3) and with_l2[0] / with_decay[0] == pytest.approx(250, rel=1e-3)
+    assert abs(with_l2[1]) < 1e-9

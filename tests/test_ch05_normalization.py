@@ -246,3 +246,38 @@ def test_layer_norm_page_equals_keras():
     bn = _keras_bn(gamma, beta, np.zeros(5), np.ones(5))
     np.testing.assert_allclose(namespace["batch_norm"](x, gamma, beta), np.asarray(bn(x, training=True)),
                                rtol=1e-10, atol=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task 7: the variance shift of dropout before batch normalization.
+# ---------------------------------------------------------------------------------------------
+def _dropout_variance_shift():
+    namespace = {"np": np}
+    exec(compile(_cell_defining(SOLUTION, "def dropout_variance_shift("), str(SOLUTION), "exec"), namespace)
+    return namespace["dropout_variance_shift"]
+
+
+@pytest.mark.parametrize("rate", [0.2, 0.5, 0.8])
+def test_reference_variance_shift_equals_the_chapters_equation_and_sampling(rate):
+    """Var_train = Var[h] + rate / q * E[h^2] (book/05_normalization/dropout_and_bn.ipynb), and the variance of
+    many masked copies of h; the BN output's standard deviation at inference is sqrt(Var_inference / (Var_train + eps))."""
+    shift = _dropout_variance_shift()
+    rng = np.random.default_rng(int(10 * rate))
+    h = np.maximum(rng.normal(0.3, 1.0, size=(100, 5)) * rng.uniform(0.5, 3, size=5), 0)
+    var_train, var_inference, std_inference = shift(h, rate, eps=1e-3)
+    q = 1 - rate
+    np.testing.assert_allclose(var_inference, h.var(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(var_train, h.var(axis=0) + rate / q * np.mean(h**2, axis=0), rtol=1e-10)
+    masks = rng.random((20_000,) + h.shape) < q
+    sampled = (masks * h / q).reshape(-1, h.shape[1]).var(axis=0)
+    np.testing.assert_allclose(var_train, sampled, rtol=0.02)
+    np.testing.assert_allclose(std_inference, np.sqrt(var_inference / (var_train + 1e-3)), rtol=1e-12)
+
+
+def test_variance_shift_of_a_mean_zero_unit_is_one_over_q():
+    """The chapter's rule of thumb: for a unit of mean 0, training variance = inference variance / q."""
+    shift = _dropout_variance_shift()
+    h = np.random.default_rng(3).normal(size=(1000, 3))
+    h -= h.mean(axis=0)
+    var_train, var_inference, _ = shift(h, 0.5)
+    np.testing.assert_allclose(var_train / var_inference, 2.0, rtol=1e-10)

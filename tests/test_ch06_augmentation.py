@@ -8,11 +8,19 @@
   position check of random_crop really rejects a crop that is not a window of its image.
 """
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from notebook_runner import ROOT, code_cells, nbgrader_meta, run, source
+from autograder.notebooks import nbgrader as nbgrader_meta, read_cells, source
+from notebook_runner import ROOT, run
+
+
+def code_cells(notebook: Path) -> list[dict]:
+    """The code cells of a notebook, in order."""
+    return [c for c in read_cells(notebook) if c["cell_type"] == "code"]
+
 
 NOTEBOOK = ROOT / "solutions" / "ch06_augmentation" / "augmentation.ipynb"
 NUMPY_FUNCTIONS = ["flip_horizontal", "translate", "random_crop", "add_gaussian_noise", "mixup"]

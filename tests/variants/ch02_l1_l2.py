@@ -741,3 +741,165 @@ def soft_threshold(w, t):
         "changed its argument y in place",
     ),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks 14 and 15: one step of AdamW, and of Adam with an L2 penalty.
+# ---------------------------------------------------------------------------------------------
+def _adamw(body: str) -> dict:
+    return {"adamw_update": "def adamw_update(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, "
+                            "epsilon=1e-7, weight_decay=0.004):\n" + body}
+
+
+def _adam_l2(body: str) -> dict:
+    return {"adam_l2_update": "def adam_l2_update(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, "
+                              "epsilon=1e-7, l2=0.002):\n" + body}
+
+
+# Our AdamW step with one line changed (the mistakes below).
+_ADAMW = '''
+    decayed = w - {decay}
+    new_m = {m}
+    new_v = {v}
+    scale = {scale}
+    return decayed - learning_rate * scale * {step}, new_m, new_v
+'''
+
+
+def _adamw_with(decay="learning_rate * weight_decay * w", m="beta_1 * m + (1 - beta_1) * grad",
+                v="beta_2 * v + (1 - beta_2) * grad**2", scale="np.sqrt(1 - beta_2**t) / (1 - beta_1**t)",
+                step="new_m / (np.sqrt(new_v) + epsilon)", returns=None) -> dict:
+    body = _ADAMW.format(decay=decay, m=m, v=v, scale=scale, step=step)
+    if returns:
+        body = body.replace("new_m, new_v\n", returns + "\n")
+    return _adamw(body)
+
+
+CORRECT.update({
+    # Entry by entry, in float32, with ** 0.5 and math.sqrt.
+    "adam_loops_float32": {
+        **_adamw('''
+    import math
+    w32, g32 = np.asarray(w, np.float32), np.asarray(grad, np.float32)
+    new_w, new_m, new_v = np.empty_like(w32), np.array(m, np.float32), np.array(v, np.float32)
+    corr = math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
+    for i in np.ndindex(w32.shape):
+        new_m[i] = beta_1 * new_m[i] + (1.0 - beta_1) * g32[i]
+        new_v[i] = beta_2 * new_v[i] + (1.0 - beta_2) * g32[i] * g32[i]
+        shrunk = w32[i] * (1.0 - learning_rate * weight_decay)
+        new_w[i] = shrunk - learning_rate * corr * new_m[i] / (new_v[i] ** 0.5 + epsilon)
+    return new_w, new_m, new_v
+'''),
+        **_adam_l2('''
+    g = np.asarray(grad, np.float32) + np.float32(2 * l2) * np.asarray(w, np.float32)
+    mm = np.float32(beta_1) * np.asarray(m, np.float32) + np.float32(1 - beta_1) * g
+    vv = np.float32(beta_2) * np.asarray(v, np.float32) + np.float32(1 - beta_2) * g ** 2
+    lr_t = np.float32(learning_rate * (1 - beta_2 ** t) ** 0.5 / (1 - beta_1 ** t))
+    return np.asarray(w, np.float32) - lr_t * mm / (vv ** 0.5 + np.float32(epsilon)), mm, vv
+'''),
+    },
+    # Copies first, then in-place arithmetic on the copies (never on the caller's arrays).
+    "adam_in_place_on_copies": {
+        **_adamw('''
+    w, m, v = np.array(w, dtype=float), np.array(m, dtype=float), np.array(v, dtype=float)
+    w *= 1 - learning_rate * weight_decay
+    m *= beta_1
+    m += (1 - beta_1) * grad
+    v *= beta_2
+    v += (1 - beta_2) * np.square(grad)
+    w -= learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon)
+    return w, m, v
+'''),
+        **_adam_l2('''
+    g = grad + 2 * l2 * w
+    new_m, new_v, new_w = m.copy(), v.copy(), w.copy()
+    new_m += (1 - beta_1) * (g - new_m)           # Keras's own way of writing the averages
+    new_v += (1 - beta_2) * (g * g - new_v)
+    alpha = learning_rate * np.sqrt(1 - np.power(beta_2, t)) / (1 - np.power(beta_1, t))
+    new_w -= alpha * new_m / (np.sqrt(new_v) + epsilon)
+    return new_w, new_m, new_v
+'''),
+    },
+    # The bias-corrected averages of the paper, with Keras's epsilon rescaled to match.
+    "adam_hats_and_reuse": {
+        **_adamw('''
+    m_new = beta_1 * m + (1 - beta_1) * grad
+    v_new = beta_2 * v + (1 - beta_2) * grad ** 2
+    m_hat = m_new / (1 - beta_1 ** t)
+    v_hat = v_new / (1 - beta_2 ** t)
+    eps_hat = epsilon / np.sqrt(1 - beta_2 ** t)
+    return w * (1 - learning_rate * weight_decay) - learning_rate * m_hat / (np.sqrt(v_hat) + eps_hat), m_new, v_new
+'''),
+        # Task 15 through task 14: Adam on the penalized gradient, without weight decay.
+        **_adam_l2('''
+    return adamw_update(w, grad + 2 * l2 * w, m, v, t, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
+                        epsilon=epsilon, weight_decay=0.0)
+'''),
+    },
+})
+
+MISTAKES.update({
+    "adamw_no_bias_correction": (_adamw_with(scale="1.0"), {"test_adamw_update"}, "there is no bias correction"),
+    "adamw_bias_correction_t_minus_1": (_adamw_with(scale="np.sqrt(1 - beta_2**(t - 1)) / (1 - beta_1**(t - 1))"),
+                                        {"test_adamw_update"}, "the bias correction uses t - 1"),
+    "adamw_bias_correction_t_plus_1": (_adamw_with(scale="np.sqrt(1 - beta_2**(t + 1)) / (1 - beta_1**(t + 1))"),
+                                       {"test_adamw_update"}, "the bias correction uses t + 1"),
+    "adamw_epsilon_inside_sqrt": (_adamw_with(step="new_m / np.sqrt(new_v + epsilon)"), {"test_adamw_update"},
+                                  "epsilon is inside the square root"),
+    "adamw_epsilon_of_algorithm_1": (_adamw('''
+    new_m = beta_1 * m + (1 - beta_1) * grad
+    new_v = beta_2 * v + (1 - beta_2) * grad**2
+    m_hat, v_hat = new_m / (1 - beta_1**t), new_v / (1 - beta_2**t)
+    return w - learning_rate * weight_decay * w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), new_m, new_v
+'''), {"test_adamw_update"}, "added to the bias-corrected sqrt(v / (1 - beta_2**t))"),
+    "adamw_decay_after_step": (_adamw('''
+    new_m = beta_1 * m + (1 - beta_1) * grad
+    new_v = beta_2 * v + (1 - beta_2) * grad**2
+    stepped = w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * new_m / (np.sqrt(new_v) + epsilon)
+    return stepped - learning_rate * weight_decay * stepped, new_m, new_v
+'''), {"test_adamw_update"}, "the weight decay comes after Adam's step"),
+    "adamw_decay_without_learning_rate": (_adamw_with(decay="weight_decay * w"), {"test_adamw_update"},
+                                          "not multiplied by the learning rate"),
+    "adamw_no_decay": (_adamw_with(decay="0.0"), {"test_adamw_update"}, "there is no weight decay"),
+    "adamw_decay_in_the_gradient": (_adamw_with(decay="0.0", m="beta_1 * m + (1 - beta_1) * (grad + weight_decay * w)",
+                                                v="beta_2 * v + (1 - beta_2) * (grad + weight_decay * w)**2"),
+                                    {"test_adamw_update"}, "that is an L2 penalty (task 15)"),
+    "adamw_betas_swapped": (_adamw_with(m="beta_2 * m + (1 - beta_2) * grad", v="beta_1 * v + (1 - beta_1) * grad**2"),
+                            {"test_adamw_update"}, "beta_1 and beta_2 are swapped"),
+    "adamw_returns_old_moments": (_adamw_with(returns="m, v"), {"test_adamw_update"},
+                                  "you returned the m and v you were given"),
+    "adamw_step_with_old_moments": (_adamw_with(step="m / (np.sqrt(v) + epsilon)"), {"test_adamw_update"},
+                                    "the step uses the running averages from before this step"),
+    "adamw_updates_moments_in_place": (_adamw('''
+    m *= beta_1
+    m += (1 - beta_1) * grad
+    v *= beta_2
+    v += (1 - beta_2) * grad**2
+    new_w = w - learning_rate * weight_decay * w
+    return new_w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + epsilon), m, v
+'''), {"test_adamw_update"}, "changed its arguments m and v in place"),
+    "adam_l2_is_decoupled_decay": (_adam_l2('''
+    new_m = beta_1 * m + (1 - beta_1) * grad
+    new_v = beta_2 * v + (1 - beta_2) * grad**2
+    new_w = w - learning_rate * 2 * l2 * w
+    return new_w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
+'''), {"test_adam_l2_update"}, "must see the gradient of the whole loss: grad + 2 * l2 * w"),
+    "adam_l2_without_factor_2": (_adam_l2('''
+    g = grad + l2 * w
+    new_m = beta_1 * m + (1 - beta_1) * g
+    new_v = beta_2 * v + (1 - beta_2) * g**2
+    return w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
+'''), {"test_adam_l2_update"}, "the gradient of l2 * sum(w**2) is 2 * l2 * w"),
+    "adam_l2_no_bias_correction": (_adam_l2('''
+    g = grad + 2 * l2 * w
+    new_m = beta_1 * m + (1 - beta_1) * g
+    new_v = beta_2 * v + (1 - beta_2) * g**2
+    return w - learning_rate * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
+'''), {"test_adam_l2_update"}, "there is no bias correction"),
+    "adam_l2_penalty_only_in_m": (_adam_l2('''
+    g = grad + 2 * l2 * w
+    new_m = beta_1 * m + (1 - beta_1) * g
+    new_v = beta_2 * v + (1 - beta_2) * grad**2
+    return w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
+'''), {"test_adam_l2_update"}, "new_v of adam_l2_update"),
+})

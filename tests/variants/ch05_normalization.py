@@ -539,3 +539,86 @@ def layernorm_forward(x, gamma, beta, eps=1e-3):
         "dxn = dout * gamma", "dxn = dout").replace("dx = inv / d", "dx = gamma * inv / d"),
         "layernorm_forward": _FLOAT32["layernorm_forward"]}, {"test_layernorm_backward"}, "dx of layernorm_backward"),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Task 7: the variance shift of dropout before batch normalization.
+# ---------------------------------------------------------------------------------------------
+def _shift(body: str) -> dict:
+    return {"dropout_variance_shift": "def dropout_variance_shift(h, rate, eps=1e-3):\n" + body}
+
+
+# Our solution with one expression changed (the mistakes below).
+def _shift_with(var_train="np.mean(h * h, axis=0) / keep - h.mean(axis=0) ** 2", var_inference="h.var(axis=0)",
+                std="np.sqrt(var_inference / (var_train + eps))") -> dict:
+    return _shift(f'''
+    h = np.asarray(h, dtype=np.float64)
+    keep = 1.0 - rate
+    var_inference = {var_inference}
+    var_train = {var_train}
+    std_inference = {std}
+    return var_train, var_inference, std_inference
+''')
+
+
+CORRECT.update({
+    # The chapter's equation, in float32.
+    "shift_book_equation_float32": _shift('''
+    h = np.asarray(h, dtype=np.float32)
+    var = h.var(axis=0)
+    var_train = var + np.float32(rate / (1 - rate)) * (h ** 2).mean(axis=0)
+    return var_train, var, np.sqrt(var) / np.sqrt(var_train + np.float32(eps))
+'''),
+    # Straight from the distribution, unit by unit with Python sums: h_i / q with probability q / N, 0 otherwise.
+    "shift_mixture_loops": _shift('''
+    n, d = np.shape(h)
+    q = 1 - rate
+    var_train, var_inference, std_inference = [], [], []
+    for j in range(d):
+        column = [float(h[i][j]) for i in range(n)]
+        mean = sum(column) / n
+        second = sum(q / n * (x / q) ** 2 for x in column)
+        var_train.append(second - mean ** 2)
+        var_inference.append(sum((x - mean) ** 2 for x in column) / n)
+        x_hat = [(x - mean) / (var_train[-1] + eps) ** 0.5 for x in column]
+        std_inference.append((sum(v * v for v in x_hat) / n - (sum(x_hat) / n) ** 2) ** 0.5)
+    return np.array(var_train), np.array(var_inference), np.array(std_inference)
+'''),
+    # Expectations over the mask written out: E[h~^2] = q * E[(h / q)^2]; np.std of the normalized values.
+    "shift_expectations_and_std": _shift('''
+    q = 1.0 - rate
+    mean_square = q * np.mean((h / q) ** 2, axis=0)
+    var_train = mean_square - np.mean(h, axis=0) ** 2
+    normalized = (h - h.mean(axis=0, keepdims=True)) / np.sqrt(var_train + eps)
+    return var_train, np.var(h, axis=0), np.std(normalized, axis=0)
+'''),
+})
+
+MISTAKES.update({
+    "shift_without_inverted_scaling": (_shift_with(var_train="np.mean((keep * h) * h, axis=0) - (keep * h.mean(axis=0)) ** 2"),
+                                       {"test_dropout_variance_shift"}, "you left out the scaling by 1 / (1 - rate)"),
+    "shift_rate_and_keep_exchanged": (_shift_with(var_train="h.var(axis=0) + keep / rate * np.mean(h * h, axis=0)"),
+                                      {"test_dropout_variance_shift"}, "you exchanged rate and keep probability"),
+    "shift_mean_zero_shortcut": (_shift_with(var_train="h.var(axis=0) / keep"), {"test_dropout_variance_shift"},
+                                 "holds only for units of mean 0"),
+    "shift_unbiased_variances": (_shift_with(var_inference="h.var(axis=0, ddof=1)",
+                                             var_train="(np.mean(h * h, axis=0) / keep - h.mean(axis=0) ** 2) * len(h) / (len(h) - 1)"),
+                                 {"test_dropout_variance_shift"}, "unbiased variance (ddof=1)"),
+    "shift_std_inverted": (_shift_with(std="np.sqrt(var_train / (var_inference + eps))"), {"test_dropout_variance_shift"},
+                           "std_inference is inverted"),
+    "shift_std_without_sqrt": (_shift_with(std="var_inference / (var_train + eps)"), {"test_dropout_variance_shift"},
+                               "take the square root"),
+    "shift_eps_outside_sqrt": (_shift_with(std="np.sqrt(var_inference) / (np.sqrt(var_train) + eps)"),
+                               {"test_dropout_variance_shift"}, "epsilon goes inside the square root"),
+    "shift_without_eps": (_shift_with(std="np.sqrt(var_inference / var_train)"), {"test_dropout_variance_shift"},
+                          "you left out eps"),
+    "shift_recalibrated_statistics": (_shift_with(std="np.sqrt(var_inference / (var_inference + eps))"),
+                                      {"test_dropout_variance_shift"}, "not the inference-mode variance"),
+    "shift_centers_h_in_place": (_shift('''
+    h -= h.mean(axis=0)
+    keep = 1.0 - rate
+    var_inference = np.mean(h ** 2, axis=0)
+    var_train = var_inference + rate / keep * np.mean(h ** 2, axis=0)
+    return var_train, var_inference, np.sqrt(var_inference / (var_train + eps))
+'''), {"test_dropout_variance_shift"}, "changed its argument h in place"),
+})
