@@ -316,3 +316,30 @@ def test_a_model_that_is_not_compiled_is_named():
                   lambda: check_accuracy_metric(model, "build(...)"), lambda: check_adam(model, "build(...)")):
         with pytest.raises(AssertionError, match="not compiled"):
             check()
+
+
+class _DeclaredOutOfOrder(keras.Model):
+    """Layers set as attributes in another order than `call` uses them."""
+
+    def __init__(self):
+        super().__init__()
+        self.out = keras.layers.Dense(3, activation="softmax")
+        self.drop = keras.layers.Dropout(0.5)
+        self.hidden = keras.layers.Dense(5, activation="relu")
+
+    def call(self, x, training=None):
+        return self.out(self.drop(self.hidden(x), training=training))
+
+
+def test_a_subclassed_model_is_read_in_the_order_call_uses_its_layers():
+    # in a student's kernel, where the model is not rebuilt
+    model = _DeclaredOutOfOrder()
+    model(keras.ops.zeros((1, 6)))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert layer_kinds(model) == ["Dense", "Dropout", "Dense"]
+    check_input(model, 6, "build(...)")
+    check_units(model, [5, 3], "build(...)")
+    check_relu_network(model, 6, "build(...)")
+    check_regularization(model, 6, "build(...)")
+    with pytest.raises(AssertionError, match=r"input has shape \(1, 6\); expected vectors of length input_dim = 7"):
+        check_input(model, 7, "build(...)")

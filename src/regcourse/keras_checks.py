@@ -39,12 +39,28 @@ ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
 # reading a model
 # ---------------------------------------------------------------------------------------
 
+def _as_graph(model):
+    """A subclassed model as the functional model of the layers its `call` uses, in the order it
+    uses them (the same layer objects); a Sequential or functional model as it is. In grading,
+    models are already rebuilt that way; in a student's kernel, a subclassed model lists its
+    layers in the order its attributes were set, which need not be the order `call` uses them."""
+    if type(model).__name__ in ("Sequential", "Functional"):
+        return model
+    try:
+        from .channel.keras_data import as_functional
+
+        return as_functional(model)
+    except Exception:  # noqa: BLE001 - not built, or a call that needs real tensors: its own order
+        return model
+
+
 def model_layers(model) -> list:
-    """The model's layers in order, without input layers, with nested models expanded."""
+    """The model's layers in the order they compute, without input layers, with nested models
+    expanded (a subclassed model's in the order its `call` uses them)."""
     import keras
 
     layers = []
-    for layer in model.layers:
+    for layer in _as_graph(model).layers:
         if isinstance(layer, keras.layers.InputLayer):
             continue
         layers.extend(model_layers(layer) if isinstance(layer, keras.Model) else [layer])
@@ -96,7 +112,7 @@ def _predict(model, x) -> np.ndarray:
 def check_input(model, input_dim: int, what: str) -> None:
     """Assert that the model takes vectors of length input_dim (a model not built yet must accept them)."""
     try:
-        shape = model.input_shape
+        shape = _as_graph(model).input_shape
     except (AttributeError, ValueError):  # a Sequential model without keras.Input, not built yet
         shape = None
     if shape is not None:
