@@ -32,7 +32,6 @@ def _softmax(z):
 HIDDEN_ACTIVATIONS = {"ReLU": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "sigmoid": _sigmoid,
                       "no activation (linear)": lambda z: z}
 OUTPUT_ACTIVATIONS = {"softmax": _softmax, "sigmoid": _sigmoid}
-ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
 
 
 # ---------------------------------------------------------------------------------------
