@@ -1,5 +1,7 @@
 """The Keras model checks (regcourse.keras_checks) pass every way of writing the asked-for
 network and explain the networks and optimizers that differ from it."""
+import re
+
 import keras
 import pytest
 
@@ -343,3 +345,13 @@ def test_a_subclassed_model_is_read_in_the_order_call_uses_its_layers():
     check_regularization(model, 6, "build(...)")
     with pytest.raises(AssertionError, match=r"input has shape \(1, 6\); expected vectors of length input_dim = 7"):
         check_input(model, 7, "build(...)")
+
+
+@pytest.mark.parametrize("loss_weights, message", [(["accuracy"], "loss_weights=['accuracy']; compile's third "
+                                                                  "positional argument is loss_weights, not metrics"),
+                                                   (2.0, "loss_weights=2.0")])
+def test_loss_weights_are_named(loss_weights, message):
+    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", loss_weights, metrics=["accuracy"])
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        check_loss(_graded(model), "build(...)", "sparse_categorical_crossentropy")

@@ -359,10 +359,17 @@ def _same(value, default) -> bool:
 
 
 def check_compiled(model, what: str) -> None:
-    """Assert that the model is compiled with an optimizer and a loss."""
+    """Assert that the model is compiled with an optimizer and a loss, and without loss weights
+    (compile's third positional argument is loss_weights, not metrics: a common slip)."""
     check_that(getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None
                and getattr(model, "loss", None) is not None,
                f"{what}: the model is not compiled (call model.compile(optimizer=..., loss=..., metrics=[...]))")
+    weights = (model.get_compile_config() or {}).get("loss_weights")
+    flat = weights if isinstance(weights, (list, tuple)) else list(weights.values()) if isinstance(weights, dict) \
+        else [weights]
+    check_that(weights is None or all(isinstance(w, (int, float)) and w == 1 for w in flat),
+               f"{what}: the model is compiled with loss_weights={weights!r}; compile's third positional argument is "
+               "loss_weights, not metrics: write model.compile(optimizer=..., loss=..., metrics=[\"accuracy\"])")
 
 
 def check_adam(model, what: str, learning_rate: float | None = None) -> None:

@@ -253,6 +253,14 @@ def build_classifier(input_dim, n_classes, hidden_units):
         "has a weight constraint (kernel_constraint"),
     "classifier_gaussian_noise": ({"build_classifier": _classifier(extra_layers="keras.layers.GaussianNoise(0.1), ")},
                                   {"test_build_classifier"}, "the model has ['GaussianNoise'] layers"),
+    "classifier_metrics_as_third_positional_argument": ({"build_classifier": '''
+def build_classifier(input_dim, n_classes, hidden_units):
+    model = keras.Sequential([keras.Input(shape=(input_dim,))]
+                             + [keras.layers.Dense(u, activation="relu") for u in hidden_units]
+                             + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    return model
+'''}, {"test_build_classifier"}, "compile's third positional argument is loss_weights, not metrics"),
     "gap_first_epoch": ({"generalization_gap": '''
 def generalization_gap(history):
     return history.history["accuracy"][0] - history.history["val_accuracy"][0]
