@@ -98,6 +98,29 @@ def build_classifier(input_dim, n_classes, hidden_units):
     model.compile(optimizer="Adam", loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
     return model
 '''},
+    "classifier_nested_blocks_and_objects": {"build_classifier": '''
+def build_classifier(input_dim, n_classes, hidden_units):
+    # each hidden layer a Sequential block of its own; every compile setting as an object
+    blocks = [keras.Sequential([keras.layers.Dense(units), keras.layers.Activation(keras.activations.relu)])
+              for units in hidden_units]
+    model = keras.Sequential([keras.Input(shape=(input_dim,)), *blocks,
+                              keras.layers.Dense(n_classes, activation=keras.activations.softmax)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+'''},
+    "classifier_added_and_built_without_input": {"build_classifier": '''
+def build_classifier(input_dim, n_classes, hidden_units):
+    # no keras.Input: a Sequential model built by add() and build()
+    model = keras.Sequential()
+    for units in hidden_units:
+        model.add(keras.layers.Dense(units, activation="relu"))
+    model.add(keras.layers.Dense(n_classes, activation="softmax"))
+    model.build((None, input_dim))
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''},
     "gap_with_numpy": {"generalization_gap": '''
 def generalization_gap(history):
     h = history.history
@@ -105,14 +128,16 @@ def generalization_gap(history):
 '''},
 }
 
-def _classifier(activation='"relu"', optimizer='"adam"'):
-    """Our build_classifier with another hidden activation or optimizer."""
+def _classifier(activation='"relu"', optimizer='"adam"', loss='"sparse_categorical_crossentropy"',
+                metrics='["accuracy"]', hidden_kwargs="", input_shape="(input_dim,)", units="u",
+                extra_layers=""):
+    """Our build_classifier with one setting changed."""
     return f'''
 def build_classifier(input_dim, n_classes, hidden_units):
-    model = keras.Sequential([keras.Input(shape=(input_dim,))]
-                             + [keras.layers.Dense(u, activation={activation}) for u in hidden_units]
-                             + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer={optimizer}, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential([keras.Input(shape={input_shape})]
+                             + [keras.layers.Dense({units}, activation={activation}{hidden_kwargs}) for u in hidden_units]
+                             + [{extra_layers}keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
     return model
 '''
 
@@ -194,6 +219,48 @@ def build_classifier(input_dim, n_classes, hidden_units):
                            "compiled with the RMSprop optimizer; expected the Adam optimizer"),
     "classifier_adamw": ({"build_classifier": _classifier(optimizer="keras.optimizers.AdamW()")}, {"test_build_classifier"},
                          "AdamW optimizer with weight decay 0.004"),
+    "classifier_categorical_crossentropy": ({"build_classifier": _classifier(loss='"categorical_crossentropy"')},
+                                            {"test_build_classifier"},
+                                            "cannot be computed for integer labels of shape (24, 1)"),
+    "classifier_mse_loss": ({"build_classifier": _classifier(loss='"mse"')}, {"test_build_classifier"},
+                            "the sparse categorical cross-entropy is"),
+    "classifier_from_logits_with_softmax": ({"build_classifier": _classifier(
+        loss="keras.losses.SparseCategoricalCrossentropy(from_logits=True)")}, {"test_build_classifier"},
+        "with from_logits=True, though the output layer already applies softmax"),
+    "classifier_no_metric": ({"build_classifier": _classifier(metrics="[]")}, {"test_build_classifier"},
+                             'reports the metrics []; expected "accuracy"'),
+    "classifier_categorical_accuracy": ({"build_classifier": _classifier(
+        metrics='[keras.metrics.CategoricalAccuracy(name="accuracy")]')}, {"test_build_classifier"},
+        'the metric "accuracy" gives'),
+    "classifier_adam_learning_rate": ({"build_classifier": _classifier(optimizer="keras.optimizers.Adam(0.01)")},
+                                      {"test_build_classifier"}, "learning rate is 0.01; expected 0.001"),
+    "classifier_adam_amsgrad": ({"build_classifier": _classifier(optimizer="keras.optimizers.Adam(amsgrad=True)")},
+                                {"test_build_classifier"}, "has amsgrad=True; expected Keras's default False"),
+    "classifier_hidden_units_ignored": ({"build_classifier": _classifier(units="64")}, {"test_build_classifier"},
+                                        "the Dense layers have [64, 10] units; expected [32, 10]"),
+    "classifier_input_dim_ignored": ({"build_classifier": _classifier(input_shape="(64,)")}, {"test_build_classifier"},
+                                     "input has shape (None, 64); expected vectors of length input_dim = 12"),
+    "classifier_leaky_relu": ({"build_classifier": _classifier(activation='"leaky_relu"')},
+                              {"test_build_classifier"}, "not those of its Dense layers with ReLU"),
+    "classifier_l2_kernels": ({"build_classifier": _classifier(
+        hidden_kwargs=", kernel_regularizer=keras.regularizers.L2(1e-4)")}, {"test_build_classifier"},
+        "the kernel of hidden Dense layer 1 (32 units) is regularized, with L1L2(l1=0, l2=0.0001)"),
+    "classifier_activity_regularizer": ({"build_classifier": _classifier(
+        hidden_kwargs=", activity_regularizer=keras.regularizers.L1(1e-4)")}, {"test_build_classifier"},
+        "has an activity regularizer"),
+    "classifier_max_norm": ({"build_classifier": _classifier(
+        hidden_kwargs=", kernel_constraint=keras.constraints.MaxNorm(3.0)")}, {"test_build_classifier"},
+        "has a weight constraint (kernel_constraint"),
+    "classifier_gaussian_noise": ({"build_classifier": _classifier(extra_layers="keras.layers.GaussianNoise(0.1), ")},
+                                  {"test_build_classifier"}, "the model has ['GaussianNoise'] layers"),
+    "classifier_metrics_as_third_positional_argument": ({"build_classifier": '''
+def build_classifier(input_dim, n_classes, hidden_units):
+    model = keras.Sequential([keras.Input(shape=(input_dim,))]
+                             + [keras.layers.Dense(u, activation="relu") for u in hidden_units]
+                             + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    return model
+'''}, {"test_build_classifier"}, "compile's third positional argument is loss_weights, not metrics"),
     "gap_first_epoch": ({"generalization_gap": '''
 def generalization_gap(history):
     return history.history["accuracy"][0] - history.history["val_accuracy"][0]

@@ -239,7 +239,8 @@ def build_regularized_classifier(input_dim, l1, l2):
         keras.layers.Dense(1),
         keras.layers.Activation("sigmoid"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-4), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(), loss="binary_crossentropy",
+                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
     return model
 ''',
     },
@@ -260,6 +261,24 @@ def build_regularized_classifier(input_dim, l1, l2):
     model = RegularizedMLP(l1, l2)
     model.build((None, input_dim))
     model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+    return model
+''',
+    },
+    "keras_l1_or_l2_alone_and_nested_block": {
+        # L1 or L2 alone when the other strength is 0 (the same penalty), the hidden layers in a block of their own
+        "build_regularized_classifier": '''
+def build_regularized_classifier(input_dim, l1, l2):
+    def penalty():
+        if l1 == 0:
+            return keras.regularizers.L2(l2)
+        if l2 == 0:
+            return keras.regularizers.L1(l1)
+        return keras.regularizers.L1L2(l1, l2)
+
+    hidden = keras.Sequential([keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty()),
+                               keras.layers.Dense(64, activation="relu", kernel_regularizer=penalty())])
+    model = keras.Sequential([keras.Input(shape=(input_dim,)), hidden, keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
 ''',
     },
@@ -285,16 +304,18 @@ def build_regularized_classifier(input_dim, l1, l2):
 # ---------------------------------------------------------------------------------------------
 # Plausible mistakes: (replaced solution cells, exactly the tests that must fail, message fragment).
 # ---------------------------------------------------------------------------------------------
-def _regularized_classifier(activation='"relu"', optimizer='"adam"'):
-    """Our build_regularized_classifier with another hidden activation or optimizer."""
+def _regularized_classifier(activation='"relu"', optimizer='"adam"', loss='"binary_crossentropy"',
+                            metrics='["accuracy"]', reg="keras.regularizers.L1L2(l1=l1, l2=l2)", second_reg="reg",
+                            hidden_kwargs="", units=(128, 64), between=""):
+    """Our build_regularized_classifier with one setting changed."""
     return f'''
 def build_regularized_classifier(input_dim, l1, l2):
-    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    reg = {reg}
     model = keras.Sequential([keras.Input(shape=(input_dim,)),
-                              keras.layers.Dense(128, activation={activation}, kernel_regularizer=reg),
-                              keras.layers.Dense(64, activation={activation}, kernel_regularizer=reg),
+                              keras.layers.Dense({units[0]}, activation={activation}, kernel_regularizer=reg{hidden_kwargs}),
+                              {between}keras.layers.Dense({units[1]}, activation={activation}, kernel_regularizer={second_reg}),
                               keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer={optimizer}, loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
     return model
 '''
 
@@ -622,7 +643,8 @@ def build_regularized_classifier(input_dim, l1, l2):
     return model
 '''},
         {"test_build_regularized_classifier"},
-        "the output layer and the biases are not regularized",
+        "the kernel of the output Dense layer (1 unit) is regularized, with L1L2(l1=0.0001, l2=0.001); only the "
+        "kernels of the two hidden layers are regularized",
     ),
     "keras_l2_only": (
         {"build_regularized_classifier": '''
@@ -636,7 +658,8 @@ def build_regularized_classifier(input_dim, l1, l2):
     return model
 '''},
         {"test_build_regularized_classifier"},
-        "model.losses sum to",
+        "the kernel of hidden Dense layer 1 (128 units) is penalized with L1L2(l1=0, l2=0.001); expected the "
+        "kernel regularizer keras.regularizers.L1L2(l1=0.0001, l2=0.001)",
     ),
     "keras_biases_regularized": (
         {"build_regularized_classifier": '''
@@ -650,7 +673,7 @@ def build_regularized_classifier(input_dim, l1, l2):
     return model
 '''},
         {"test_build_regularized_classifier"},
-        "after the kernels were changed",
+        "the bias of hidden Dense layer 1 (128 units) is regularized, with L1L2(l1=0.0001, l2=0.001)",
     ),
     "keras_wrong_loss": (
         {"build_regularized_classifier": '''
@@ -664,7 +687,7 @@ def build_regularized_classifier(input_dim, l1, l2):
     return model
 '''},
         {"test_build_regularized_classifier"},
-        "expected the binary cross-entropy",
+        "the model's loss 'mse' is 0.322978; the binary cross-entropy is 0.905846",
     ),
     "keras_softmax_single_unit": (
         {"build_regularized_classifier": '''
@@ -689,6 +712,60 @@ def build_regularized_classifier(input_dim, l1, l2):
         {"build_regularized_classifier": _regularized_classifier(optimizer='"sgd"')},
         {"test_build_regularized_classifier"},
         "compiled with the SGD optimizer; expected the Adam optimizer",
+    ),
+    "keras_adam_learning_rate": (
+        {"build_regularized_classifier": _regularized_classifier(optimizer="keras.optimizers.Adam(learning_rate=3e-4)")},
+        {"test_build_regularized_classifier"},
+        "the Adam optimizer's learning rate is 0.0003; expected 0.001",
+    ),
+    "keras_adam_epsilon": (
+        {"build_regularized_classifier": _regularized_classifier(optimizer="keras.optimizers.Adam(epsilon=1e-8)")},
+        {"test_build_regularized_classifier"},
+        "the Adam optimizer has epsilon=1e-08; expected Keras's default 1e-07",
+    ),
+    "keras_from_logits_with_sigmoid": (
+        {"build_regularized_classifier": _regularized_classifier(
+            loss="keras.losses.BinaryCrossentropy(from_logits=True)")},
+        {"test_build_regularized_classifier"},
+        "with from_logits=True, though the output layer already applies the sigmoid",
+    ),
+    "keras_no_accuracy_metric": (
+        {"build_regularized_classifier": _regularized_classifier(metrics='["AUC"]')},
+        {"test_build_regularized_classifier"},
+        "reports the metrics ['AUC']; expected \"accuracy\"",
+    ),
+    "keras_units_swapped": (
+        {"build_regularized_classifier": _regularized_classifier(units=(64, 128))},
+        {"test_build_regularized_classifier"},
+        "the Dense layers have [64, 128, 1] units; expected [128, 64, 1]",
+    ),
+    "keras_l1_l2_swapped": (
+        {"build_regularized_classifier": _regularized_classifier(reg="keras.regularizers.L1L2(l1=l2, l2=l1)")},
+        {"test_build_regularized_classifier"},
+        "is penalized with L1L2(l1=0.001, l2=0.0001); expected the kernel regularizer "
+        "keras.regularizers.L1L2(l1=0.0001, l2=0.001)",
+    ),
+    "keras_second_layer_unregularized": (
+        {"build_regularized_classifier": _regularized_classifier(second_reg="None")},
+        {"test_build_regularized_classifier"},
+        "the kernel of hidden Dense layer 2 (64 units) is not regularized",
+    ),
+    "keras_activity_regularizer": (
+        {"build_regularized_classifier": _regularized_classifier(
+            hidden_kwargs=", activity_regularizer=keras.regularizers.L2(l2)")},
+        {"test_build_regularized_classifier"},
+        "hidden Dense layer 1 (128 units) has an activity regularizer",
+    ),
+    "keras_max_norm_constraint": (
+        {"build_regularized_classifier": _regularized_classifier(
+            hidden_kwargs=", kernel_constraint=keras.constraints.MaxNorm(3.0)")},
+        {"test_build_regularized_classifier"},
+        "has a weight constraint (kernel_constraint",
+    ),
+    "keras_dropout_between": (
+        {"build_regularized_classifier": _regularized_classifier(between="keras.layers.Dropout(0.5), ")},
+        {"test_build_regularized_classifier"},
+        "the model has ['Dropout'] layers; expected only the three Dense layers",
     ),
     "l1_penalty_abs_in_place": (
         # Right values, but it takes |w| of the caller's arrays.

@@ -173,6 +173,30 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
     return model
 '''}
 
+_KERAS_SUBCLASSED = {"build_dropout_classifier": '''
+class DropoutMLP(keras.Model):
+    def __init__(self, n_classes, hidden_units, rate):
+        super().__init__()
+        self.hidden = [keras.layers.Dense(units) for units in hidden_units]
+        self.relu = keras.layers.ReLU()
+        self.drops = [keras.layers.Dropout(rate, noise_shape=(None, units)) for units in hidden_units]
+        self.out = keras.layers.Dense(n_classes, activation=keras.activations.softmax)
+
+    def call(self, x, training=None):
+        for dense, drop in zip(self.hidden, self.drops):
+            x = drop(self.relu(dense(x)), training=training)
+        return self.out(x)
+
+
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    model = DropoutMLP(n_classes, hidden_units, rate)
+    model(np.zeros((1, input_dim), dtype="float32"))  # built by a call
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+'''}
+
 CORRECT = {
     "binomial_tuple_cache": _BINOMIAL_TUPLE_CACHE,
     "uniform_float32_dict_cache": _UNIFORM_FLOAT32,
@@ -186,6 +210,7 @@ CORRECT = {
     "mc_running_sums": _MC_RUNNING,
     "keras_separate_activation": _KERAS_SEPARATE_ACTIVATION,
     "keras_functional_dropout_before_relu": _KERAS_FUNCTIONAL_DROPOUT_BEFORE_RELU,
+    "keras_subclassed_shared_relu_layer": _KERAS_SUBCLASSED,
 }
 
 
@@ -197,15 +222,16 @@ _VALIDATE = '''    if not 0 <= rate < 1:
         raise ValueError(f"rate must be in [0, 1), got {rate}")
 '''
 
-def _classifier(hidden='keras.layers.Dense(units, activation="relu")', optimizer='"adam"'):
-    """Our build_dropout_classifier with another hidden layer or optimizer."""
+def _classifier(hidden='keras.layers.Dense(units, activation="relu")', optimizer='"adam"',
+                loss='"sparse_categorical_crossentropy"', metrics='["accuracy"]', dropout="keras.layers.Dropout(rate)"):
+    """Our build_dropout_classifier with one setting changed."""
     return f'''
 def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
     layers = [keras.Input(shape=(input_dim,))]
     for units in hidden_units:
-        layers += [{hidden}, keras.layers.Dropout(rate)]
+        layers += [{hidden}, {dropout}]
     model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer={optimizer}, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
     return model
 '''
 
@@ -385,10 +411,11 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
     model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-'''}, {"test_build_dropout_classifier"}, "a Dense layer has a regularizer"),
+'''}, {"test_build_dropout_classifier"},
+        "the kernel of hidden Dense layer 1 (32 units) is regularized, with L1L2(l1=0, l2=0.001); use dropout only"),
     "keras_activity_regularizer": ({"build_dropout_classifier": _classifier(
         hidden='keras.layers.Dense(units, activation="relu", activity_regularizer=keras.regularizers.L2(1e-3))')},
-        {"test_build_dropout_classifier"}, "a Dense layer has a regularizer"),
+        {"test_build_dropout_classifier"}, "hidden Dense layer 1 (32 units) has an activity regularizer"),
     "keras_max_norm_constraint": ({"build_dropout_classifier": _classifier(
         hidden='keras.layers.Dense(units, activation="relu", kernel_constraint=keras.constraints.MaxNorm(2.0))')},
         {"test_build_dropout_classifier"}, "a weight constraint"),
@@ -405,4 +432,28 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
         "with weight decay 0.001"),
     "keras_adamw": ({"build_dropout_classifier": _classifier(optimizer="keras.optimizers.AdamW()")},
                     {"test_build_dropout_classifier"}, "AdamW optimizer with weight decay"),
+    "keras_categorical_crossentropy": ({"build_dropout_classifier": _classifier(loss='"categorical_crossentropy"')},
+                                       {"test_build_dropout_classifier"},
+                                       "cannot be computed for integer labels of shape (24, 1)"),
+    "keras_from_logits_with_softmax": ({"build_dropout_classifier": _classifier(
+        loss="keras.losses.SparseCategoricalCrossentropy(from_logits=True)")}, {"test_build_dropout_classifier"},
+        "with from_logits=True, though the output layer already applies softmax"),
+    "keras_no_metric": ({"build_dropout_classifier": _classifier(metrics="None")}, {"test_build_dropout_classifier"},
+                        'reports the metrics []; expected "accuracy"'),
+    "keras_adam_clipnorm": ({"build_dropout_classifier": _classifier(optimizer="keras.optimizers.Adam(clipnorm=1.0)")},
+                            {"test_build_dropout_classifier"}, "the Adam optimizer has clipnorm=1.0"),
+    "keras_same_mask_for_the_batch": ({"build_dropout_classifier": _classifier(
+        dropout="keras.layers.Dropout(rate, noise_shape=(1, units))")}, {"test_build_dropout_classifier"},
+        "Dropout layer 1 has noise_shape=(1, 32), so it does not drop each unit of each example independently"),
+    "keras_gaussian_dropout": ({"build_dropout_classifier": _classifier(dropout="keras.layers.GaussianDropout(rate)")},
+                               {"test_build_dropout_classifier"}, "the model has ['GaussianDropout'] layers"),
+    "keras_units_reversed": ({"build_dropout_classifier": '''
+def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in reversed(hidden_units):
+        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(rate)]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''}, {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)', 'Dense(16)'"),
 }

@@ -263,6 +263,50 @@ def layernorm_backward(dout, cache):
 ''',
 }
 
+_KERAS_SUBCLASSED = {
+    # A subclass of keras.Model whose call chains Keras layers; defaults written out or as objects.
+    "build_bn_classifier": '''
+class BNClassifier(keras.Model):
+    def __init__(self, n_classes, hidden_units):
+        super().__init__()
+        self.blocks = [(keras.layers.Dense(units),
+                        keras.layers.BatchNormalization(axis=1, momentum=0.99, epsilon=1e-3,
+                                                        gamma_initializer=keras.initializers.Ones(),
+                                                        moving_variance_initializer=keras.initializers.Constant(1.0)),
+                        keras.layers.Activation(keras.activations.relu))
+                       for units in hidden_units]
+        self.out = keras.layers.Dense(n_classes)
+        self.softmax = keras.layers.Softmax()
+
+    def call(self, x, training=None):
+        for dense, norm, relu in self.blocks:
+            x = relu(norm(dense(x), training=training))
+        return self.softmax(self.out(x))
+
+
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    model = BNClassifier(n_classes, hidden_units)
+    model(np.zeros((1, input_dim), dtype="float32"))  # built by a call
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.9),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+''',
+}
+
+_KERAS_NESTED = {
+    # One Sequential block per hidden layer, inside a Sequential model.
+    "build_bn_classifier": '''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    blocks = [keras.Sequential([keras.layers.Dense(units, use_bias=False), keras.layers.BatchNormalization(),
+                                keras.layers.ReLU()]) for units in hidden_units]
+    model = keras.Sequential([keras.Input(shape=(input_dim,)), *blocks,
+                              keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''',
+}
+
 CORRECT = {
     "float32": _FLOAT32,
     # float32 forward passes, float64 backward passes working from the float32 caches
@@ -289,6 +333,8 @@ def layernorm_backward(dout, cache):
     "chain_rule_dict_cache": _CHAIN_RULE,
     "loops": _LOOPS,
     "functional_no_bias_momentum_zero": _KERAS_OTHER,
+    "keras_subclassed_defaults_written_out": _KERAS_SUBCLASSED,
+    "keras_nested_blocks": _KERAS_NESTED,
     "keras_ops_set_weights": _KERAS_OPS,
     "own_arrays_in_place_rebound_names": _OWN_ARRAYS,
 }
@@ -379,6 +425,21 @@ def recalibrate_batchnorm(model, x):
 '''
 
 
+def _bn_classifier(bn="", dense="", relu='keras.layers.Activation("relu")', units="units", extra="",
+                   optimizer="keras.optimizers.Adam(learning_rate)", loss='"sparse_categorical_crossentropy"',
+                   metrics='["accuracy"]'):
+    """Our build_bn_classifier with one setting changed."""
+    return f'''
+def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
+    layers = [keras.Input(shape=(input_dim,))]
+    for units in hidden_units:
+        layers += [keras.layers.Dense({units}, {dense}), keras.layers.BatchNormalization({bn}), {relu}, {extra}]
+    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
+    return model
+'''
+
+
 MISTAKES = {
     # batchnorm_forward
     "bn_unbiased_variance": (_bn_forward(STATS="x.mean(axis=0), x.var(axis=0, ddof=1)"), _BN_TESTS, "unbiased variance"),
@@ -452,6 +513,39 @@ def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 '''}, {"test_build_bn_classifier"}, "learning rate"),
+    "keras_bn_momentum": ({"build_bn_classifier": _bn_classifier(bn="momentum=0.9")}, {"test_build_bn_classifier"},
+                          "BatchNormalization layer 1 has momentum=0.9; expected Keras's default 0.99"),
+    "keras_bn_epsilon_of_pytorch": ({"build_bn_classifier": _bn_classifier(bn="epsilon=1e-5")},
+                                    {"test_build_bn_classifier"},
+                                    "BatchNormalization layer 1 has epsilon=1e-05; expected Keras's default 0.001"),
+    "keras_bn_without_scale": ({"build_bn_classifier": _bn_classifier(bn="scale=False")}, {"test_build_bn_classifier"},
+                               "has scale=False: it has no learned gamma"),
+    "keras_bn_moving_variance_starts_at_zero": ({"build_bn_classifier": _bn_classifier(
+        bn='moving_variance_initializer="zeros"')}, {"test_build_bn_classifier"},
+        "BatchNormalization layer 1's moving_variance starts at [0.0, 0.0, 0.0, 0.0]...; expected Keras's default, all 1"),
+    "keras_bn_gamma_regularizer": ({"build_bn_classifier": _bn_classifier(
+        bn="gamma_regularizer=keras.regularizers.L2(1e-4)")}, {"test_build_bn_classifier"},
+        "BatchNormalization layer 1 has a gamma_regularizer"),
+    "keras_leaky_relu_layer": ({"build_bn_classifier": _bn_classifier(relu="keras.layers.ReLU(negative_slope=0.1)")},
+                               {"test_build_bn_classifier"},
+                               "not those of Dense -> BatchNormalization -> ReLU for each hidden layer"),
+    "keras_hidden_units_ignored": ({"build_bn_classifier": _bn_classifier(units="64")}, {"test_build_bn_classifier"},
+                                   "hidden Dense layer 1 has 64 units; expected 32"),
+    "keras_kernel_regularizer": ({"build_bn_classifier": _bn_classifier(
+        dense="kernel_regularizer=keras.regularizers.L2(1e-4)")}, {"test_build_bn_classifier"},
+        "the kernel of hidden Dense layer 1 (32 units) is regularized, with L1L2(l1=0, l2=0.0001)"),
+    "keras_dropout_after_relu": ({"build_bn_classifier": _bn_classifier(extra="keras.layers.Dropout(0.2), ")},
+                                 {"test_build_bn_classifier"}, "expected Dense -> BatchNormalization -> Activation"),
+    "keras_sgd": ({"build_bn_classifier": _bn_classifier(optimizer="keras.optimizers.SGD(learning_rate)")},
+                  {"test_build_bn_classifier"}, "compiled with the SGD optimizer; expected the Adam optimizer"),
+    "keras_adam_beta_2": ({"build_bn_classifier": _bn_classifier(
+        optimizer="keras.optimizers.Adam(learning_rate, beta_2=0.99)")}, {"test_build_bn_classifier"},
+        "the Adam optimizer has beta_2=0.99; expected Keras's default 0.999"),
+    "keras_categorical_crossentropy": ({"build_bn_classifier": _bn_classifier(loss='"categorical_crossentropy"')},
+                                       {"test_build_bn_classifier"},
+                                       "cannot be computed for integer labels of shape (24, 1)"),
+    "keras_no_metric": ({"build_bn_classifier": _bn_classifier(metrics="[]")}, {"test_build_bn_classifier"},
+                        'reports the metrics []; expected "accuracy"'),
     # recalibrate_batchnorm
     "recalibrate_not_sequential": ({"recalibrate_batchnorm": '''
 def recalibrate_batchnorm(model, x):
