@@ -46,6 +46,7 @@ MODELS = {"keras": {"Sequential", "Model", "DTypePolicy", "FloatDTypePolicy"},
           "keras.layers": LAYERS}
 OTHER_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints", "keras.optimizers",
                  "keras.optimizers.schedules", "keras.losses", "keras.metrics", "keras.activations")
+FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics")
 SIZE_KEYS = ("units", "filters", "output_dim", "input_dim", "depth_multiplier")
 
 
@@ -144,7 +145,7 @@ def as_functional(model):
     if shape is None:
         raise ValueError(f"the grader cannot see the input shape of your {type(model).__name__} model: build it "
                          "(start it with keras.Input, or call it once on an input) before returning it")
-    inputs = keras.Input(batch_shape=tuple(shape))
+    inputs = keras.Input(shape=tuple(shape)[1:])  # any batch size, whatever batch built it
     try:
         outputs = model.call(inputs)
     except Exception as exc:  # noqa: BLE001 - say why the model cannot be described
@@ -221,10 +222,10 @@ def _check_object(config: dict) -> None:
     module, name, registered = config.get("module"), config.get("class_name"), config.get("registered_name")
     if name == "__keras_tensor__" and module is None:  # an edge of a functional model's graph
         return
-    if name == "function":
+    if name == "function":  # Keras's own activations, losses and metrics, saved by name
         what = config.get("config")
-        allowed = module in ("keras.activations", "keras.losses", "keras.metrics") and isinstance(what, str) \
-            and not what.startswith("_") and callable(getattr(_public_module(module), what, None))
+        allowed = module in ("builtins", *FUNCTION_MODULES) and isinstance(what, str) and not what.startswith("_") \
+            and any(callable(getattr(_public_module(m), what, None)) for m in FUNCTION_MODULES)
     elif module in MODELS:
         allowed, what = name in MODELS[module] and registered in (None, name), name
     elif module in OTHER_MODULES:
