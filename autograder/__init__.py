@@ -11,16 +11,26 @@ Commands (python -m autograder.<name>):
 
 Modules behind them, one purpose each:
     course      where a course's files are (read from its nbgrader_config.py)
+    notebooks   facts about the course's nbgrader notebooks (a cell's role, the names students define)
     templates   per assignment: source, release and a gradebook made by generate_assignment
+    jobs        preparing grading jobs: folders, snapshots, fingerprints
+    pool        running jobs side by side on this machine, with a progress bar
     job         one (student, assignment) grading job in a folder of its own
+    result      the record a job writes (JobResult) and the kinds of issue it reports
     submission  what is wrong with a submitted folder (reported before grading)
     sanitize    nbgrader preprocessors that repair a notebook's structure and metadata
-    execute     nbgrader's Execute with time, output and kernel-death handling
-    sandbox     the kernel launcher: namespaces, an unprivileged user, limits
-    feedback    feedback HTML without the hidden tests, with the grader's notes
+    execute     nbgrader's Execute with limits, kernel restarts, and test cells sent to the checker
+    checker     the trusted side: runs every test cell, calling the student's functions as data
+    sandbox     the kernel launcher: bubblewrap namespaces (no network), user nobody, limits
+    zygote      a warm parent that forks processes with TensorFlow already imported
+    outcome     what a job's nbgrader run produced: scores, failures, execution issues
+    feedback    feedback HTML without hidden tests or student scripts, with the grader's notes
     merge       the single writer of the real gradebook
     summary     the table printed after grading
-    synthetic   synthetic submissions (correct, wrong, broken, tampered, malicious)
+    synthetic   synthetic submissions (correct, wrong, broken, tampered, malicious, attacks)
+
+The student's side of the grading channel is regcourse.channel: it must be importable in
+the student's kernel, and holds no tests.
 
 Every command works when started as `<venv>/bin/python -m autograder.<name>` without the venv
 activated: nbgrader runs `alembic` (and collect and benchmark run `nbgrader`) from PATH, so

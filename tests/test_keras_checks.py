@@ -343,7 +343,7 @@ def test_a_subclassed_model_is_read_in_the_order_call_uses_its_layers():
     check_units(model, [5, 3], "build(...)")
     check_relu_network(model, 6, "build(...)")
     check_regularization(model, 6, "build(...)")
-    with pytest.raises(AssertionError, match=r"input has shape \(1, 6\); expected vectors of length input_dim = 7"):
+    with pytest.raises(AssertionError, match=r"input has shape \(None, 6\); expected vectors of length input_dim = 7"):
         check_input(model, 7, "build(...)")
 
 
