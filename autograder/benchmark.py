@@ -14,8 +14,9 @@ other on this machine:
 It prints both wall times, the speed-up ratio, and per notebook the time spent outside
 the kernel's own work: wall time per notebook (stock) or per job (ours) minus the time the
 kernel spent running cells, read from the timestamps nbclient records in every executed
-cell (so: process start, imports, copying, nbgrader's sanitizing, sandbox and kernel start
-and shutdown, saving grades). Everything else running on the machine slows both; the
+cell, and (ours) the time the checker spent running the test cells (so: process start,
+imports, copying, nbgrader's sanitizing, sandbox and kernel start and shutdown, saving
+grades). Everything else running on the machine slows both; the
 numbers are only comparable within one run. It takes a while: about students x
 assignments x (time to run one notebook) for stock, and less for ours.
 """
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = summary.results(ours, assignments)
     timings = [r.timing for r in results if r.timing.get("job_seconds")]
-    cell = mean_cell_seconds(ours)
+    # the kernel's cells, plus the test cells, which the checker runs (the kernel answering its calls)
+    cell = mean_cell_seconds(ours) + statistics.mean(t.get("checker_seconds", 0) for t in timings)
     stock_cell = mean_cell_seconds(stock)
     job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
     start = statistics.mean(t["kernel_start_seconds"] for t in timings)

@@ -102,7 +102,7 @@ class SandboxKernelManager(AsyncKernelManager):
         with open(launch_file, "w") as f:
             json.dump(spec, f)
         self.status_file = spec["status_file"]
-        return sandbox.launcher_command(launch_file) + cmd
+        return sandbox.launcher_command(launch_file, warm=bool(spec.get("zygote"))) + cmd
 
     def death_reason(self) -> str:
         """Why the kernel process ended, from the launcher's status file."""

@@ -26,6 +26,7 @@ summary), 1 when nbgrader could not grade some of them, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -34,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 
 from .course import Course
 from .jobs import Job, Limits, prepare_job, read_result, submitted_pairs
-from .pool import Progress, run_jobs
+from .pool import Progress, run_jobs, start_forkserver
 from .result import JobResult, Status
 
 
@@ -49,6 +50,7 @@ class Options:
     quiet: bool = False
     feedback: bool = True
     prepare_only: bool = False         # write the job folders, list them, grade none
+    warm: bool = True                  # fork kernels from a zygote with TensorFlow imported (warm.py)
     limits: Limits = field(default_factory=Limits)
 
 
@@ -62,9 +64,7 @@ def _has_submission(gb, student: str, assignment: str) -> bool:
 
 
 def grade(course: Course, options: Options) -> int:
-    from nbgrader.api import Gradebook
-
-    from . import export, merge, sandbox, summary, templates
+    from . import sandbox, warm
 
     start = time.monotonic()
     assignments = options.assignments or course.assignments()
@@ -91,6 +91,21 @@ def grade(course: Course, options: Options) -> int:
     except OSError:
         print("another grading run is in progress on this course", file=sys.stderr)
         return 2
+
+    # the two warm parents import TensorFlow while the templates and jobs are prepared
+    zygote = warm.KernelZygote(course.jobs / "zygote.log") \
+        if options.warm and not options.prepare_only and warm.available(isolate) else None
+    if not options.prepare_only:
+        start_forkserver()
+    with zygote or contextlib.nullcontext():
+        return _grade(course, options, assignments, isolate, workers, zygote, start)
+
+
+def _grade(course: Course, options: Options, assignments: list[str], isolate: bool, workers: int, zygote,
+           start: float) -> int:
+    from nbgrader.api import Gradebook
+
+    from . import export, merge, summary, templates
 
     settings = templates.nbgrader_settings(course)
     forbidden = [str(course.root), str(course.solutions), str(course.work), str(course.submitted),
@@ -139,7 +154,11 @@ def grade(course: Course, options: Options) -> int:
                 for scratch in ("course", "sandbox", "input"):
                     shutil.rmtree(job.folder / scratch, ignore_errors=True)
 
-        finished = run_jobs(to_run, workers, deadline, on_result, progress)
+        address = zygote.ready() if zygote and to_run else None
+        if zygote and to_run and not address:
+            print(f"the kernel zygote could not start (see {course.jobs / 'zygote.log'}): kernels start cold",
+                  file=sys.stderr)
+        finished = run_jobs(to_run, workers, deadline, on_result, progress, address)
         progress.close()
         if not finished:
             left = sum(1 for j in to_run if read_result(j) is None)
@@ -182,6 +201,8 @@ def parse(argv: list[str] | None = None) -> tuple[Course, Options]:
     parser.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
     parser.add_argument("--prepare-only", action="store_true",
                         help="write the job folders and print those to grade, grade none (see 'More machines' in the README)")
+    parser.add_argument("--cold", action="store_true",
+                        help="start every kernel as a new process (about 7 s of imports each) instead of warm")
     parser.add_argument("--keep-scratch", action="store_true", help="keep each job's working copy (for debugging)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors (the summary is still written)")
     parser.add_argument("--course", default=str(Course().root), help="course folder (default: this repository)")
@@ -190,7 +211,7 @@ def parse(argv: list[str] | None = None) -> tuple[Course, Options]:
                     memory_mb=args.memory_mb, output_bytes=args.output_kb * 1000, threads=args.threads)
     options = Options(assignments=args.assignments, students=args.student, workers=args.workers, force=args.force,
                       isolation=args.isolation, keep_scratch=args.keep_scratch, quiet=args.quiet, limits=limits,
-                      feedback=not args.no_feedback, prepare_only=args.prepare_only)
+                      feedback=not args.no_feedback, prepare_only=args.prepare_only, warm=not args.cold)
     return Course(args.course), options
 
 

@@ -121,7 +121,7 @@ def _new_course(jobdir: Path, template: Path) -> Path:
     return work
 
 
-def _autograde(jobdir: Path, spec: dict, work: Path, result: JobResult) -> NbGraderAPI:
+def _autograde(jobdir: Path, spec: dict, work: Path, result: JobResult, zygote: str | None) -> NbGraderAPI:
     """nbgrader's autograde of the submission, its kernels in their sandboxes; the result
     gets the scores, failures, issues and timings."""
     student, assignment, limits = result.student, result.assignment, spec["limits"]
@@ -133,7 +133,7 @@ def _autograde(jobdir: Path, spec: dict, work: Path, result: JobResult) -> NbGra
         workdir=str(work / "autograded" / student / assignment), scratch=str(jobdir / "sandbox" / "kernel"),
         readonly=_readonly_paths(jobdir, spec), isolate=spec["isolate"], memory_mb=limits["memory_mb"],
         ipc_dir=ipc_dir, tmp_mb=limits["tmp_mb"], forbidden=spec.get("forbidden", []),
-        threads=limits.get("threads", 0), cpus=limits.get("threads", 0))
+        threads=limits.get("threads", 0), cpus=limits.get("threads", 0), zygote=zygote)
     _write_json(jobdir / "sandbox" / "spec.json", kernel_spec)
     api = NbGraderAPI(config=nbgrader_config(spec, work, jobdir, ipc_dir))
     started = time.monotonic()
@@ -168,11 +168,15 @@ def _finish(jobdir: Path, result: JobResult, started: float) -> JobResult:
     return result
 
 
-def run(jobdir: Path) -> JobResult:
-    """Grade the job in jobdir; write and return its result."""
+def run(jobdir: Path, zygote: str | None = None) -> JobResult:
+    """Grade the job in jobdir (its kernels forked from the kernel zygote at `zygote`, if
+    given: warm.py); write and return its result."""
     jobdir = Path(jobdir).resolve()
     started = time.monotonic()
     spec = json.loads((jobdir / "job.json").read_text())
+    threads = spec["limits"].get("threads", 0)
+    if threads:  # the checker's share of the cores too (TensorFlow reads these at its first operation)
+        os.environ.update({name: str(threads) for name in sandbox.THREAD_VARIABLES})
     result = JobResult(spec["student"], spec["assignment"], spec["fingerprint"], isolated=spec["isolate"])
     work = _new_course(jobdir, _template(jobdir, spec))
     release = work / "release" / result.assignment
@@ -183,7 +187,7 @@ def run(jobdir: Path) -> JobResult:
         with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gb:
             gb.update_or_create_assignment(result.assignment, duedate=spec["duedate"])
     if result.graded_notebooks:
-        api = _autograde(jobdir, spec, work, result)
+        api = _autograde(jobdir, spec, work, result, zygote)
     else:
         result.tasks = outcome.zero_tasks(work, result.assignment)
     if spec.get("feedback", True):
@@ -223,7 +227,7 @@ def _watch_parent(pid: int) -> None:
             os._exit(3)
 
 
-def run_in_process(jobdir: str, parent_pid: int) -> None:
+def run_in_process(jobdir: str, parent_pid: int, zygote: str | None = None) -> None:
     """Entry point of a worker process: own process group, output to job.log, one job."""
     os.setsid()
     jobdir = Path(jobdir)
@@ -234,7 +238,7 @@ def run_in_process(jobdir: str, parent_pid: int) -> None:
     lock = open(jobdir / "lock", "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        run(jobdir)
+        run(jobdir, zygote)
     except BaseException:  # noqa: BLE001 - record why, the grader turns it into a result
         traceback.print_exc()
         sys.stdout.flush()

@@ -5,6 +5,7 @@ result, in this process, as the job ends (it merges them: the single writer)."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
@@ -67,8 +68,17 @@ class Progress:
 
 def _context():
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["autograder.job"])  # every worker starts with nbgrader imported
+    # every worker starts with nbgrader, its HTML exporter (feedback) and TensorFlow (for the
+    # checker) imported; no TensorFlow operation runs before the fork
+    ctx.set_forkserver_preload(["autograder.job", "nbconvert.exporters.html", "keras"])
     return ctx
+
+
+def start_forkserver() -> None:
+    """Start the workers' forkserver now (its imports take seconds), while the caller prepares."""
+    _context()
+    with _MainNotReimported():
+        multiprocessing.forkserver.ensure_running()
 
 
 class _MainNotReimported:
@@ -97,7 +107,8 @@ def _kill(process) -> None:
     process.join(5)
 
 
-def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress: Progress) -> bool:
+def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress: Progress,
+             zygote: str | None = None) -> bool:
     """Run jobs in worker processes; call on_result(job, result) as each ends, in this
     process. Returns False if interrupted."""
     from . import job as job_module
@@ -109,7 +120,7 @@ def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress
             while pending and len(running) < workers:
                 job = pending.popleft()
                 (job.folder / "result.json").unlink(missing_ok=True)
-                process = ctx.Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid()),
+                process = ctx.Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid(), zygote),
                                       name=f"grade {job.student} {job.assignment}")
                 with _MainNotReimported():
                     process.start()

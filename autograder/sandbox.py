@@ -41,8 +41,10 @@ import glob
 import json
 import os
 import resource
+import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -137,7 +139,7 @@ def bwrap_arguments(spec: dict) -> list[str]:
              "--bind", spec["ipc_dir"], spec["ipc_dir"], "--chdir", spec["workdir"]]
     if os.geteuid() != 0:  # a user namespace: the kernel is nobody inside it
         args += ["--unshare-user", "--uid", str(spec["uid"]), "--gid", str(spec["gid"])]
-    for name, value in _kernel_env(spec, HOME, "/tmp").items():
+    for name, value in kernel_env(spec, HOME, "/tmp").items():
         args += ["--setenv", name, value]
     args.append("--")
     if os.geteuid() == 0:  # no user namespace as root: the kernel becomes the real nobody
@@ -325,7 +327,7 @@ def isolation_available() -> tuple[bool, str]:
 # the launcher: makes the cgroups, prepares the kernel's copies, runs bwrap
 # ---------------------------------------------------------------------------------------
 
-def _set_limits(spec: dict) -> None:
+def set_limits(spec: dict) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     fsize = spec["file_bytes"]
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
@@ -336,7 +338,7 @@ def _set_limits(spec: dict) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
 
-def _kernel_env(spec: dict, home: str, tmp: str) -> dict:
+def kernel_env(spec: dict, home: str, tmp: str) -> dict:
     env = dict(spec["env"])
     env.update(HOME=home, TMPDIR=tmp, PATH=os.pathsep.join(spec["path"]), PYTHONNOUSERSITE="1",
                PYTHONDONTWRITEBYTECODE="1", IPYTHONDIR=os.path.join(home, ".ipython"),
@@ -367,7 +369,7 @@ def _chown_tree(path: str, uid: int, gid: int) -> None:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def _prepare_copies(spec: dict) -> None:
+def prepare_copies(spec: dict) -> None:
     """The kernel's private, writable copies of its working folder and its home."""
     for key in ("work_copy", "home_copy"):
         shutil.rmtree(spec[key], ignore_errors=True)
@@ -381,12 +383,12 @@ def _prepare_copies(spec: dict) -> None:
             _chown_tree(spec[key], spec["uid"], spec["gid"])
 
 
-def _exit_code(status: int) -> int:
+def exit_code(status: int) -> int:
     code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code  # killed by signal n: 128 + n, like a shell
 
 
-def _write_status(path: str | None, status: dict) -> None:
+def write_status(path: str | None, status: dict) -> None:
     if path:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path + ".tmp", "w") as f:
@@ -399,7 +401,7 @@ def launch(spec: dict, cmd: list[str]) -> int:
     started = time.time()
     cgroups = None
     if spec["isolate"]:
-        _prepare_copies(spec)
+        prepare_copies(spec)
         cgroups = Cgroups(spec["cgroup_name"], spec["memory_bytes"], spec["max_pids"], spec["cpus"])
         argv = bwrap_arguments(spec) + cmd
     else:  # limits only: the kernel runs with the grader's rights in its scratch folder
@@ -413,8 +415,8 @@ def launch(spec: dict, cmd: list[str]) -> int:
             os.read(read_end, 1)  # wait until it is in its cgroups
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL if not spec["isolate"] else signal.SIG_IGN)
-            _set_limits(spec)
-            env = _kernel_env(spec, spec["home"], spec["home"]) if not spec["isolate"] else {}
+            set_limits(spec)
+            env = kernel_env(spec, spec["home"], spec["home"]) if not spec["isolate"] else {}
             os.execve(argv[0], argv, env)
         except Exception as exc:  # noqa: BLE001 - report why the kernel could not start
             print(f"sandbox: cannot start the kernel: {exc}", file=sys.stderr)
@@ -438,15 +440,52 @@ def launch(spec: dict, cmd: list[str]) -> int:
             os.kill(pid, signal.SIGKILL)
         else:
             time.sleep(0.1)
-    code = _exit_code(status)
-    _write_status(spec.get("status_file"), {
-        "exit_code": code, "oom_kills": cgroups.oom_kills() if cgroups else 0,
-        "peak_memory": cgroups.peak_memory() if cgroups else None,
-        "memory_limited": bool(cgroups and cgroups.memory_limited), "cpu_limited": bool(cgroups and cgroups.cpu_limited),
-        "isolated": spec["isolate"], "seconds": time.time() - started})
+    code = exit_code(status)
+    write_status(spec.get("status_file"), {**status_of(code, cgroups, spec["isolate"]), "seconds": time.time() - started})
     if cgroups is not None:
         cgroups.remove()
     return code
+
+
+def status_of(code: int, cgroups: Cgroups | None, isolated: bool) -> dict:
+    """What the status file says of a kernel that ended with `code`."""
+    return {"exit_code": code, "oom_kills": cgroups.oom_kills() if cgroups else 0,
+            "peak_memory": cgroups.peak_memory() if cgroups else None,
+            "memory_limited": bool(cgroups and cgroups.memory_limited),
+            "cpu_limited": bool(cgroups and cgroups.cpu_limited), "isolated": isolated}
+
+
+def warm_launch(spec_file: str, cmd: list[str]) -> int:
+    """Run the kernel command `cmd` as a fork of the kernel zygote (warm.py) whose socket the
+    spec names, standing for it as its process: the signals this process gets go to the
+    kernel, it ends with the kernel's exit code, and the kernel dies if it goes. Without an
+    answer from the zygote, the kernel starts cold (`launch`)."""
+    with open(spec_file) as f:
+        spec = json.load(f)
+    lifeline, keep = os.pipe()  # `keep` stays open as long as this process lives
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(30)
+            conn.connect(spec["zygote"])
+            socket.send_fds(conn, [json.dumps({"spec": spec, "argv": cmd}).encode()], [lifeline, 1, 2])
+            kernel = json.loads(conn.recv(1 << 16))["pid"]
+    except (OSError, ValueError, KeyError):
+        return launch(spec, cmd)
+    os.close(lifeline)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: os.kill(kernel, number))
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    pidfd, parent = os.pidfd_open(kernel), os.getppid()
+    while not select.select([pidfd], [], [], 0.2)[0]:
+        if os.getppid() != parent:  # the job is gone: the lifeline closes with us, the kernel dies
+            return 128 + signal.SIGKILL
+    for _ in range(100):  # its keeper writes the kernel's status after reaping it
+        try:
+            with open(spec["status_file"]) as f:
+                return json.load(f)["exit_code"]
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.02)
+    return 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -456,11 +495,13 @@ def launch(spec: dict, cmd: list[str]) -> int:
 def make_spec(workdir: str, scratch: str, readonly: list[str], *, isolate: bool, memory_mb: int, ipc_dir: str,
               tmp_mb: int = 512, file_mb: int = 256, max_pids: int = 512, cpus: float = 0.0, uid: int = NOBODY,
               gid: int = NOBODY, env: dict | None = None, python: str = sys.executable, status_file: str | None = None,
-              cgroup_name: str = "regcourse-kernel", forbidden: list[str] = (), threads: int = 0) -> dict:
+              cgroup_name: str = "regcourse-kernel", forbidden: list[str] = (), threads: int = 0,
+              zygote: str | None = None) -> dict:
     """Everything the launcher needs, as a JSON-able dict.
 
     `scratch` is a folder of the grader's for the kernel's copies of `workdir` and of its
-    home; `ipc_dir` the folder of its sockets. memory_mb bounds the kernel's data
+    home; `ipc_dir` the folder of its sockets; `zygote` the socket of a kernel zygote
+    (warm.py) to fork the kernel from. memory_mb bounds the kernel's data
     (RLIMIT_DATA: allocations beyond it raise MemoryError) and, with a margin for its tmpfs
     and libraries, its memory cgroup (a process that exceeds that is killed); `cpus` is its
     CPU quota in cores (0: none)."""
@@ -473,6 +514,7 @@ def make_spec(workdir: str, scratch: str, readonly: list[str], *, isolate: bool,
     return {
         "isolate": isolate, "bwrap": bwrap_path(), "python": python, "workdir": os.path.abspath(workdir),
         "work_copy": os.path.join(scratch, "work"), "home_copy": os.path.join(scratch, "home"), "home": scratch,
+        "root_dir": os.path.join(scratch, "root"), "zygote": zygote,
         "ipc_dir": ipc_dir, "readonly": readonly, "uid": uid, "gid": gid, "env": keep,
         # a ready font cache: otherwise matplotlib warns on stderr, which costs a test its points
         "home_files": {cache: ".cache/matplotlib"} if cache else {},
@@ -493,9 +535,10 @@ def matplotlib_cache(python: str = sys.executable) -> str | None:
     return folder if os.path.isdir(folder) else None
 
 
-def launcher_command(spec_file: str, python: str = sys.executable) -> list[str]:
-    """The argv prefix that runs a kernel command through this launcher."""
-    return [python, "-I", "-S", HERE, "launch", spec_file, "--"]
+def launcher_command(spec_file: str, python: str = sys.executable, warm: bool = False) -> list[str]:
+    """The argv prefix that runs a kernel command through this launcher (warm: as a fork of
+    the kernel zygote the spec names)."""
+    return [python, "-I", "-S", HERE, "warm" if warm else "launch", spec_file, "--"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -576,8 +619,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "launch":
+    if len(sys.argv) > 2 and sys.argv[1] in ("launch", "warm"):
         spec_file, cmd = sys.argv[2], sys.argv[sys.argv.index("--") + 1:]
+        if sys.argv[1] == "warm":
+            sys.exit(warm_launch(spec_file, cmd))
         with open(spec_file) as f:
             sys.exit(launch(json.load(f), cmd))
     main()

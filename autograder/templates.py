@@ -7,6 +7,8 @@ tests. A job copies it (a few hundred kB), so jobs share nothing and could run o
 machines; the real gradebook is only written by the grader's single writer (merge.py).
 
 Templates are rebuilt only when the assignment's source or the nbgrader config changes.
+A new gradebook costs nbgrader its database migrations (about 2 s): every template starts
+from a copy of one empty gradebook, made once (`_empty_gradebook`).
 """
 from __future__ import annotations
 
@@ -35,6 +37,20 @@ def template_dir(course: Course, assignment: str) -> Path:
     return course.jobs / "_templates" / assignment
 
 
+def _empty_gradebook(course: Course) -> Path:
+    """An empty gradebook with nbgrader's schema, made once per course."""
+    path = course.jobs / "_templates" / "empty-gradebook.db"
+    if not path.exists():
+        from nbgrader.api import Gradebook
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        with Gradebook(f"sqlite:///{partial}"):
+            pass
+        partial.replace(path)
+    return path
+
+
 def build(course: Course, assignment: str, log=print) -> Path:
     """Build (or reuse) the template of an assignment and return its folder."""
     folder = template_dir(course, assignment)
@@ -55,6 +71,7 @@ def build(course: Course, assignment: str, log=print) -> Path:
     config.CourseDirectory.course_id = course.course_id
     config.CourseDirectory.source_directory = "source"
     config.CourseDirectory.release_directory = "release"
+    shutil.copyfile(_empty_gradebook(course), folder / "gradebook.db")
     config.CourseDirectory.db_url = f"sqlite:///{folder / 'gradebook.db'}"
     config.CourseDirectory.ignore = course.config().CourseDirectory.get("ignore", [".ipynb_checkpoints"])
     result = NbGraderAPI(config=config).generate_assignment(assignment, force=True)

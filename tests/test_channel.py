@@ -57,6 +57,16 @@ class Counter:
         self.count += k
         return self.count
 
+class Pair:
+    def __init__(self):
+        self.left, self.right = Counter(), Counter()
+    def both(self, k):
+        self.left.add(k)
+        return self.right.add(k)
+    @property
+    def total(self):
+        return self.left.count + self.right.count
+
 def call_back(obj):
     return obj.value(3)
 
@@ -164,6 +174,15 @@ def test_objects_that_are_not_data_stay_where_they_are(channel):
     counter = call("Counter")()
     assert (counter.add(2), counter.add(3), counter.count) == (2, 5, 5)
     assert call("call_back")(Trusted()) == 30  # the grader's object, called by the student's code
+
+
+def test_attributes_sent_with_an_answer_are_read_until_the_next_request(channel):
+    call, _ = channel
+    pair = call("Pair")()
+    left = pair.left  # a proxy of the kernel's object
+    assert left.count == 0
+    assert pair.both(2) == 2  # changes left in the kernel: its attributes are asked for again
+    assert (left.count, pair.total) == (2, 4)  # `total` is a property: never taken from a snapshot
 
 
 def test_the_kernel_reaches_no_private_attribute_of_the_graders_objects(channel):

@@ -180,10 +180,10 @@ def test_a_job_whose_process_dies_still_gets_a_row(course, monkeypatch):
     from autograder import job as job_module
     original = job_module.run
 
-    def crash(jobdir):
+    def crash(jobdir, zygote=None):
         if "s1" in str(jobdir):
             os._exit(9)
-        return original(jobdir)
+        return original(jobdir, zygote)
     monkeypatch.setattr(job_module, "run", crash)
     # the workers are forked from a server that imported the module before the patch, so
     # run the jobs in this process's children instead: grade with the fork start method

@@ -84,6 +84,9 @@ class Proxy:
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
+        snapshot = self._endpoint.snapshot(self._oid)
+        if name in snapshot:
+            return snapshot[name]
         value = self._endpoint.request({"op": "getattr", "target": {"id": self._oid}, "name": name})
         if isinstance(value, Method):
             object.__setattr__(self, name, value)  # later calls of the method go straight to it
@@ -171,12 +174,13 @@ def _plain_state(state):
 
 def _numpy_global_state() -> dict:
     _, key, pos, has_gauss, cached = np.random.get_state()
-    return {"key": key.tolist(), "pos": int(pos), "has_gauss": int(has_gauss), "cached": float(cached)}
+    return {"key": base64.b64encode(key.tobytes()).decode("ascii"), "pos": int(pos), "has_gauss": int(has_gauss),
+            "cached": float(cached)}
 
 
 def _set_numpy_global_state(state: dict) -> None:
-    np.random.set_state(("MT19937", np.asarray(state["key"], dtype=np.uint32), int(state["pos"]),
-                         int(state["has_gauss"]), float(state["cached"])))
+    key = np.frombuffer(base64.b64decode(state["key"], validate=True), dtype=np.uint32)
+    np.random.set_state(("MT19937", key, int(state["pos"]), int(state["has_gauss"]), float(state["cached"])))
 
 
 def _random_global_state() -> dict:
@@ -192,6 +196,26 @@ def _set_random_global_state(state: dict) -> None:
 
 GLOBAL_STATES = {"numpy": (_numpy_global_state, _set_numpy_global_state),
                  "random": (_random_global_state, _set_random_global_state)}
+
+
+def _plain_attributes(obj) -> dict:
+    """An object's public instance attributes whose values are numbers, strings or None (as
+    JSON), where its class defines nothing of that name (no property, no method)."""
+    try:
+        items = vars(obj).items()
+    except TypeError:
+        return {}
+    attributes = {}
+    for name, value in items:
+        if name.startswith("_") or hasattr(type(obj), name) or not (
+                value is None or type(value) in (bool, int, str) or type(value) is float):
+            continue
+        if type(value) is float and not np.isfinite(value):
+            value = {"$": "float", "value": repr(value)}
+        elif type(value) is str and len(value) > 200:
+            continue
+        attributes[name] = value
+    return attributes
 
 
 def describe_call(what: str, args, kwargs) -> str:
@@ -284,6 +308,7 @@ class Endpoint:
         self._proxies: dict[str, Proxy] = {}
         self._global_states: dict[str, dict | None] = {name: None for name in GLOBAL_STATES}
         self._changed: list[str] = []  # grader's arrays the kernel changed (reported or refused)
+        self._snapshots: dict[str, dict] = {}  # the other side's objects' data attributes, as of its last answer
         self.params: dict[str, tuple[str, ...]] = {}  # parameter names of the other side's functions, for messages
 
     # -- requests -----------------------------------------------------------------------
@@ -309,11 +334,13 @@ class Endpoint:
 
     def request(self, message: dict):
         """Send a request; answer the other side's requests until its answer comes; return it."""
+        self._snapshots = {}  # whatever the request does may change the objects
         self._send(message, with_globals=message["op"] == "call")
         while True:
             reply = self._receive()
             op = reply.get("op")
             if op == "return":
+                self._snapshots = {str(k): v for k, v in dict(reply.get("attributes") or {}).items()}
                 return self._decoded_result(reply.get("value"))
             if op == "raise":
                 raise exception_from(reply.get("error"))
@@ -321,6 +348,17 @@ class Endpoint:
                 self._send(self._answer(reply), with_globals=op == "call")
             else:
                 raise self._lost(f"the kernel sent {str(op)[:40]!r} where an answer was expected")
+
+    def snapshot(self, oid: str) -> dict:
+        """The data attributes of the other side's object `oid` as they were when the last
+        answer came, if it sent them (nothing ran there since): reading one costs no request."""
+        attributes = self._snapshots.get(oid)
+        if not isinstance(attributes, dict):
+            return {}
+        try:
+            return {str(name): self._decode(value) for name, value in attributes.items()}
+        except (ChannelClosed, ValueError, TypeError):
+            return {}
 
     def _decoded_result(self, data):
         """The value of an answer; a value the grader refuses (keras_data.RefusedValue) fails the
@@ -368,7 +406,13 @@ class Endpoint:
                 raise ValueError(f"unknown request {str(message.get('op'))[:40]!r}")
             args = [self._decode(a) for a in message.get("args", [])]
             kwargs = {str(k): self._decode(v) for k, v in dict(message.get("kwargs", {})).items()}
-            return {"op": "return", "value": self._encode(target(*args, **kwargs))}
+            result = target(*args, **kwargs)
+            reply = {"op": "return", "value": self._encode(result)}
+            if self.role == KERNEL:  # what the grader will likely read next, sent along
+                owner = self._objects.get(str(message["target"].get("id")))
+                objects = [o for o in (owner, result) if o is not None and self._object_ids.get(id(o))]
+                reply["attributes"] = {self._object_ids[id(o)]: _plain_attributes(o) for o in objects}
+            return reply
         except (KernelLost, KeyboardInterrupt):
             raise
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the other side gets it, as data

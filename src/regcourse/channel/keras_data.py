@@ -14,13 +14,15 @@ and its compile settings, not trained weights.
 
 A model the grader passes to a student's function is shared like an array: the kernel
 rebuilds it with its weights, and weights the function changed (recalibrated statistics)
-come back, and so does `stop_training`. A callback stays in the kernel: the grader gets a
-`RemoteCallback` that Keras calls like any other. Histories cross as their `history` dict and
+come back, and so does `stop_training`. Keras's own early stopping, learning-rate reduction
+and NaN callbacks cross as their settings and run in the grader; any other callback stays
+in the kernel: the grader gets a `RemoteCallback` that Keras calls like any other. Histories cross as their `history` dict and
 `epoch` list.
 """
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 
 import keras
@@ -47,6 +49,9 @@ MODELS = {"keras": {"Sequential", "Model", "DTypePolicy", "FloatDTypePolicy"},
 OTHER_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints", "keras.optimizers",
                  "keras.optimizers.schedules", "keras.losses", "keras.metrics", "keras.activations")
 FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics")
+# Keras's own callbacks that cross as their settings and run in the grader (they write no
+# file and call no function); any other callback stays in the kernel (RemoteCallback).
+BY_SETTINGS = ("EarlyStopping", "ReduceLROnPlateau", "TerminateOnNaN")
 SIZE_KEYS = ("units", "filters", "output_dim", "input_dim", "depth_multiplier")
 
 
@@ -71,6 +76,10 @@ def encode(value, endpoint: Endpoint) -> dict | None:
         return {"$": "history", "history": endpoint.encode(dict(value.history)),
                 "epoch": endpoint.encode(list(getattr(value, "epoch", [])))}
     if isinstance(value, keras.callbacks.Callback) and endpoint.role != GRADER:
+        if type(value) in [getattr(keras.callbacks, name) for name in BY_SETTINGS]:
+            params = [p for p in inspect.signature(type(value).__init__).parameters if p not in ("self", "kwargs")]
+            return {"$": "callback", "class": type(value).__name__,
+                    "settings": {p: endpoint.encode(getattr(value, p)) for p in params if hasattr(value, p)}}
         return {"$": "callback", "id": endpoint.object_id(value), "type": type(value).__name__}
     return None
 
@@ -287,4 +296,15 @@ class RemoteCallback(keras.callbacks.Callback):
 
 
 def _decode_callback(data: dict, endpoint: Endpoint):
-    return RemoteCallback(endpoint.proxy(str(data.get("id")), str(data.get("type", "Callback"))))
+    if "settings" not in data:
+        return RemoteCallback(endpoint.proxy(str(data.get("id")), str(data.get("type", "Callback"))))
+    name = data.get("class")
+    if name not in BY_SETTINGS:
+        raise RefusedValue(f"a callback of class {str(name)[:60]!r} described by its settings")
+    cls = getattr(keras.callbacks, name)
+    params = set(inspect.signature(cls.__init__).parameters) - {"self", "kwargs"}
+    settings = {str(k): endpoint.decode(v) for k, v in dict(data["settings"]).items()}
+    if not set(settings) <= params or not all(v is None or isinstance(v, (bool, int, float, str))
+                                              for v in settings.values()):
+        raise RefusedValue(f"a {name} callback with settings the grader does not understand")
+    return cls(**settings)
