@@ -11,7 +11,7 @@ export CUDA_VISIBLE_DEVICES :=
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book exercises test lab lab-instructor student-lab-config clean browser-deps release collect grade grade-demo benchmark
+.PHONY: setup book exercises diagnoses test lab lab-instructor student-lab-config clean browser-deps release collect grade grade-demo benchmark
 
 # The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
 REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
@@ -35,6 +35,11 @@ book: setup node_modules/.installed
 ## exercises: regenerate the student versions in exercises/ from solutions/
 exercises: setup
 	$(PY) -m autograder.release
+
+## diagnoses: record what each catalogued mistake returns where it fails (tests/variants), so
+## that feedback names the misconception; run after changing a test, a mistake or its text
+diagnoses: setup
+	$(PY) -m autograder.diagnoses $(ASSIGNMENT)
 
 ## release: regenerate exercises/ and pack one zip per assignment for an LMS (autograder/lms/)
 release: setup

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -24,11 +25,26 @@ from pathlib import Path
 import numpy as np
 from nbformat.notebooknode import NotebookNode
 
+from regcourse import diagnosis
 from regcourse.channel.endpoint import Endpoint, KernelLost, Name
 
 from . import notebooks
 
 MAX_STDOUT = 20_000
+DIAGNOSES = Path(__file__).with_name("diagnoses")  # the fingerprints of every test (diagnoses.py)
+
+
+def diagnoses_of(assignment: str, public_only: bool = False) -> dict:
+    """The misconceptions a failed test of the assignment can be diagnosed as: with the
+    fingerprints of every test, or (public_only) only those a student's own Lab has."""
+    path = (diagnosis.PUBLIC if public_only else DIAGNOSES) / f"{assignment}.json"
+    return json.loads(path.read_text()) if path.exists() else {"misconceptions": {}, "checks": []}
+
+
+def misconception_title(ident: str) -> str:
+    """The title of a catalogued misconception, from its id ("<assignment>/<mistake>")."""
+    about = diagnoses_of(ident.split("/")[0])["misconceptions"].get(ident)
+    return about["title"] if about else ident
 
 
 @dataclass
@@ -40,6 +56,7 @@ class Verdict:
     student_traceback: str = ""  # the student's frames, when their code raised
     seconds: float = 0.0
     kernel_lost: bool = False
+    misconception: str = ""  # the catalogued misconception the failure looks like (regcourse.diagnosis)
 
     @property
     def passed(self) -> bool:
@@ -61,9 +78,10 @@ class Verdict:
 class Checker:
     """Runs one notebook's test cells against a student's kernel, reached through `Endpoint`s."""
 
-    def __init__(self, source_notebook: Path):
+    def __init__(self, source_notebook: Path, public_only: bool = False):
         cells = notebooks.read_cells(source_notebook)
-        self.steps = notebooks.grader_steps(cells)
+        diagnosis.use(diagnoses_of(Path(source_notebook).parent.name, public_only))
+        self.steps = notebooks.grader_steps(cells, public_only)
         self.names = notebooks.student_names(cells)
         self._endpoint: Endpoint | BaseException | None = None
         self._done: set[str] = set()
@@ -109,6 +127,7 @@ class Checker:
         except Exception as exc:  # noqa: BLE001 - a failed test is a verdict
             verdict.ename, verdict.evalue = type(exc).__name__, str(exc)
             verdict.student_traceback = getattr(exc, "remote_traceback", "")
+            verdict.misconception = diagnosis.named_in(verdict.evalue) if isinstance(exc, AssertionError) else ""
         finally:
             self._endpoint = None
         text = self._stdout.getvalue()

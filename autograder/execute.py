@@ -308,6 +308,8 @@ class GuardedExecute(Execute):
         if record["status"] == "ok" and not verdict.passed:
             record.update(status="error", message=f"{verdict.ename}: {verdict.evalue}"[:300])
         record["checker_seconds"] = verdict.seconds
+        if verdict.misconception:
+            record["misconception"] = verdict.misconception
         return cell
 
     def _run_checker(self, checker: Checker, grade_id: str, token: str, deadline: float, stop: threading.Event,

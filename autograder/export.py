@@ -21,11 +21,13 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from .checker import misconception_title
 from .course import Course
 from .result import JobResult
 
 FIXED = ["student_id", "last_name", "first_name", "email", "assignment", "status", "score", "max_score",
-         "percent", "late_penalty", "timestamp", "needs_manual_grade", "attention", "lost_points"]
+         "percent", "late_penalty", "timestamp", "needs_manual_grade", "attention", "lost_points",
+         "misconceptions"]
 
 
 def _result(course: Course, assignment: str, student: str) -> JobResult | None:
@@ -66,7 +68,9 @@ def rows(course: Course, assignments: list[str] | None = None) -> tuple[list[str
                     timestamp=submission.timestamp.isoformat() if submission.timestamp else "",
                     needs_manual_grade="yes" if submission.needs_manual_grade else "no",
                     attention=" | ".join(result.needs_attention()) if result else "",
-                    lost_points=" | ".join(f"{f.grade_id}: {f.message}" for f in result.failures) if result else "")
+                    lost_points=" | ".join(f"{f.grade_id}: {f.message}" for f in result.failures) if result else "",
+                    misconceptions=" | ".join(f"{f.grade_id}: {misconception_title(f.misconception)}"
+                                              for f in result.failures if f.misconception) if result else "")
                 for nb in submission.notebooks:
                     for grade in nb.grades:
                         row[f"{name}:{grade.name}"] = _num(grade.score)

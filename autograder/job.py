@@ -149,7 +149,8 @@ def _autograde(jobdir: Path, spec: dict, work: Path, result: JobResult, zygote: 
     result.issues += issues
     if done["success"]:
         outcome.record_scores(result, work)
-        result.failures = outcome.failures(result, work / "autograded" / student / assignment)
+        result.failures = outcome.failures(result, work / "autograded" / student / assignment,
+                                           outcome.misconceptions(jobdir / "execution"))
     else:
         exceptions = [line.strip() for line in (done.get("log") or "").splitlines()
                       if re.match(r"^[\w.]+(Error|Exception)\b", line.strip()) and "Traceback" not in line]

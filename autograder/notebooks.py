@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,10 +71,18 @@ class Step:
     test: bool
 
 
-def grader_steps(cells: list[dict]) -> list[Step]:
-    """The setup and test cells of an nbgrader source notebook, in order."""
-    return [Step(i, grade_id(c) or f"#{i}", source(c), is_test(c)) for i, c in enumerate(cells)
-            if is_test(c) or is_setup(c)]
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
+
+
+def without_hidden_tests(code: str) -> str:
+    return HIDDEN.sub("", code)
+
+
+def grader_steps(cells: list[dict], public_only: bool = False) -> list[Step]:
+    """The setup and test cells of an nbgrader source notebook, in order (public_only: the
+    test cells as students see them, without their hidden tests)."""
+    return [Step(i, grade_id(c) or f"#{i}", without_hidden_tests(source(c)) if public_only else source(c), is_test(c))
+            for i, c in enumerate(cells) if is_test(c) or is_setup(c)]
 
 
 def student_names(cells: list[dict]) -> dict[str, tuple[str, ...]]:

@@ -53,9 +53,15 @@ def _why(cell, task: Task) -> str:
     return "needs manual grading" if task.score is None else "partial credit"
 
 
-def failures(result: JobResult, autograded: Path) -> list[Failure]:
+def misconceptions(reports: Path) -> dict[str, str]:
+    """grade_id -> the misconception its test's failure was diagnosed as, from the execution reports."""
+    return {cell["grade_id"]: cell["misconception"] for path in sorted(Path(reports).glob("*.json"))
+            for cell in json.loads(path.read_text())["cells"] if cell.get("misconception")}
+
+
+def failures(result: JobResult, autograded: Path, diagnosed: dict[str, str]) -> list[Failure]:
     """Why each graded cell lost points: the error its test raised (autograded: the folder of
-    the student's autograded notebooks)."""
+    the student's autograded notebooks) and the misconception it was `diagnosed` as, if any."""
     found, read = [], {}
     for grade_id, task in result.tasks.items():
         if task.score is not None and task.score >= task.max_score:
@@ -66,7 +72,7 @@ def failures(result: JobResult, autograded: Path) -> list[Failure]:
         nb = read[task.notebook]
         cell = next((c for c in nb.cells if notebooks.grade_id(c) == grade_id), None) if nb is not None else None
         message = "not graded (notebook missing)" if nb is None else _why(cell, task) if cell else "no error output"
-        found.append(Failure(grade_id, task.score, task.max_score, message))
+        found.append(Failure(grade_id, task.score, task.max_score, message, diagnosed.get(grade_id, "")))
     return found
 
 

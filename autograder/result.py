@@ -74,6 +74,7 @@ class Failure:
     score: float | None
     max_score: float
     message: str
+    misconception: str = ""  # the catalogued misconception its failure looks like (regcourse.diagnosis)
 
 
 @dataclass

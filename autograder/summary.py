@@ -1,9 +1,12 @@
 """The summary a grading run prints: per assignment the number graded, the mean and median
-score, and every submission that needs an instructor's attention, with its reasons."""
+score, the misconceptions the failed tests were diagnosed as (what to explain again), and
+every submission that needs an instructor's attention, with its reasons."""
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 
+from .checker import misconception_title
 from .course import Course
 from .result import JobResult, Status
 
@@ -20,6 +23,17 @@ def results(course: Course, assignments: list[str]) -> list[JobResult]:
 
 def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def misconceptions(found: list[JobResult]) -> list[str]:
+    """Per assignment, how many submissions each misconception was found in, most frequent first."""
+    lines = []
+    for assignment in sorted({r.assignment for r in found}):
+        items = [r for r in found if r.assignment == assignment]
+        counts = Counter(m for r in items for m in {f.misconception for f in r.failures if f.misconception})
+        lines += [f"  {assignment}: {n} of {len(items)} submissions: {misconception_title(m)}"
+                  for m, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return lines
 
 
 def table(found: list[JobResult], course: Course | None = None) -> str:
@@ -42,6 +56,9 @@ def table(found: list[JobResult], course: Course | None = None) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     if not by_assignment:
         lines.append("(no submissions)")
+    common = misconceptions(found)
+    if common:
+        lines += ["", "misconceptions (a failed test whose results match a common mistake):", *common]
     if attention:
         lines += ["", "needs attention:"]
         for student, assignment, score, reasons in attention:

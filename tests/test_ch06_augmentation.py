@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder.notebooks import nbgrader as nbgrader_meta, read_cells, source
-from notebook_runner import ROOT, run
+from autograder.runner import ROOT, run
 
 
 def code_cells(notebook: Path) -> list[dict]:

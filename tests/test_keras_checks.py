@@ -45,6 +45,17 @@ def test_another_hidden_activation_is_named(activation, message):
         check_relu_network(model, 6, "build(...)")
 
 
+@pytest.mark.parametrize("output, expected, message", [
+    ("sigmoid", "softmax", "the output layer applies sigmoid; expected softmax, which turns the outputs into "
+                           "probabilities over the classes that sum to 1"),
+    (None, "softmax", "the output layer applies no activation \\(logits\\); expected softmax"),
+    ("softmax", "sigmoid", "the output layer applies softmax; expected sigmoid")])
+def test_another_output_activation_is_named(output, expected, message):
+    model = _sequential(keras.layers.Dense(5, activation="relu"), output=output)
+    with pytest.raises(AssertionError, match=message):
+        check_relu_network(model, 6, "build(...)", output=expected)
+
+
 def test_a_layer_that_changes_the_values_is_reported():
     model = _sequential(keras.layers.Dense(5, activation="relu"), keras.layers.Rescaling(2.0))
     with pytest.raises(AssertionError, match="another layer that changes the values"):

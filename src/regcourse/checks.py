@@ -7,7 +7,19 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import diagnosis
+
 MAX_MISMATCHES_SHOWN = 3
+
+
+def _value_failure(message: str, what: str, expected, actual) -> AssertionError:
+    """A failed check of a value, with the misconception it looks like (if any: diagnosis.py)."""
+    return AssertionError(message + diagnosis.explain(diagnosis.value_key(what, expected), actual, message))
+
+
+def failure(message: str) -> AssertionError:
+    """A failed check, with the misconception its message is known for (if any)."""
+    return AssertionError(message + diagnosis.explain(diagnosis.message_key(message), None, message))
 
 
 def _describe(value) -> str:
@@ -23,18 +35,19 @@ def check_array(actual, expected, what: str, rtol: float = 1e-7, atol: float = 1
     """
     expected = np.asarray(expected)
     if actual is None:
-        raise AssertionError(f"{what} returned None: did you forget a `return` statement?")
+        raise _value_failure(f"{what} returned None: did you forget a `return` statement?", what, expected, actual)
     try:
         got = np.asarray(actual, dtype=float if expected.dtype.kind == "f" else None)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what} returned {_describe(actual)}, which is not an array of numbers") from None
+        raise _value_failure(f"{what} returned {_describe(actual)}, which is not an array of numbers", what,
+                             expected, actual) from None
     if got.shape != expected.shape:
-        raise AssertionError(f"{what} returned shape {got.shape}; expected shape {expected.shape}")
+        raise _value_failure(f"{what} returned shape {got.shape}; expected shape {expected.shape}", what, expected, got)
     if got.dtype.kind not in "biuf":
-        raise AssertionError(f"{what} returned values of dtype {got.dtype}; expected numbers")
+        raise _value_failure(f"{what} returned values of dtype {got.dtype}; expected numbers", what, expected, None)
     if expected.dtype.kind == "f" and not np.all(np.isfinite(got)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
-        raise AssertionError(f"{what} returned a non-finite value ({got[bad]}) at index {bad}")
+        raise _value_failure(f"{what} returned a non-finite value ({got[bad]}) at index {bad}", what, expected, got)
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
     if not np.all(close):
         wrong = np.argwhere(~close)
@@ -42,24 +55,23 @@ def check_array(actual, expected, what: str, rtol: float = 1e-7, atol: float = 1
             f"at index {tuple(int(i) for i in idx)}: got {got[tuple(idx)]:.6g}, expected {expected[tuple(idx)]:.6g}"
             for idx in wrong[:MAX_MISMATCHES_SHOWN]
         )
-        raise AssertionError(
-            f"{what}: {len(wrong)} of {expected.size} values are wrong "
-            f"(tolerance rtol={rtol:g}, atol={atol:g}). First: {shown}"
-        )
+        raise _value_failure(f"{what}: {len(wrong)} of {expected.size} values are wrong "
+                             f"(tolerance rtol={rtol:g}, atol={atol:g}). First: {shown}", what, expected, got)
 
 
 def check_scalar(actual, expected: float, what: str, rtol: float = 1e-7, atol: float = 1e-10) -> None:
     """Assert that `actual` is a single number close to `expected`."""
     if actual is None:
-        raise AssertionError(f"{what} returned None: did you forget a `return` statement?")
+        raise _value_failure(f"{what} returned None: did you forget a `return` statement?", what, expected, actual)
     if np.ndim(actual) != 0:
-        raise AssertionError(f"{what} returned {_describe(np.asarray(actual))}; expected a single number")
+        raise _value_failure(f"{what} returned {_describe(np.asarray(actual))}; expected a single number", what,
+                             expected, actual)
     try:
         value = float(actual)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what} returned {_describe(actual)}; expected a number") from None
+        raise _value_failure(f"{what} returned {_describe(actual)}; expected a number", what, expected, None) from None
     if not np.isclose(value, expected, rtol=rtol, atol=atol):
-        raise AssertionError(f"{what} returned {value:.8g}; expected {expected:.8g}")
+        raise _value_failure(f"{what} returned {value:.8g}; expected {expected:.8g}", what, expected, value)
 
 
 def check_raises(exception: type[Exception], func: Callable, *args, what: str, **kwargs) -> None:
@@ -71,16 +83,14 @@ def check_raises(exception: type[Exception], func: Callable, *args, what: str, *
     except NotImplementedError:
         raise
     except Exception as exc:  # a different error than the one asked for
-        raise AssertionError(
-            f"{what} raised {type(exc).__name__}({exc}); expected a {exception.__name__}"
-        ) from None
-    raise AssertionError(f"{what} returned normally; expected it to raise a {exception.__name__}")
+        raise failure(f"{what} raised {type(exc).__name__}({exc}); expected a {exception.__name__}") from None
+    raise failure(f"{what} returned normally; expected it to raise a {exception.__name__}")
 
 
 def check_that(condition: bool, message: str) -> None:
     """Assert a condition, with a message in the student's terms when it does not hold."""
     if not condition:
-        raise AssertionError(message)
+        raise failure(message)
 
 
 def check_unchanged(what: str, **arguments) -> None:
@@ -95,8 +105,8 @@ def check_unchanged(what: str, **arguments) -> None:
         same = (not isinstance(given, (list, tuple)) or len(given) == len(before)) and all(
             np.shape(after) == np.shape(earlier) and np.array_equal(after, earlier) for after, earlier in pairs)
         if not same:
-            raise AssertionError(f"{what} changed its argument {name} in place; do not modify the arrays you are "
-                                 f"given: compute new ones ({name}_new = {name} * ..., not {name} *= ...)")
+            raise failure(f"{what} changed its argument {name} in place; do not modify the arrays you are "
+                           f"given: compute new ones ({name}_new = {name} * ..., not {name} *= ...)")
 
 
 def show_warnings_on_stdout() -> None:

@@ -16,7 +16,7 @@ import contextlib
 
 import numpy as np
 
-from .checks import check_that
+from .checks import check_that, failure
 
 
 def _sigmoid(z):
@@ -31,7 +31,9 @@ def _softmax(z):
 # what a hidden layer could apply, the right one first
 HIDDEN_ACTIVATIONS = {"ReLU": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "sigmoid": _sigmoid,
                       "no activation (linear)": lambda z: z}
-OUTPUT_ACTIVATIONS = {"softmax": _softmax, "sigmoid": _sigmoid}
+OUTPUT_MEANING = {"softmax": "probabilities over the classes that sum to 1",
+                  "sigmoid": "a probability between 0 and 1 for each output"}
+OUTPUT_ACTIVATIONS = {"softmax": _softmax, "sigmoid": _sigmoid, "no activation (logits)": lambda z: z}
 
 
 # ---------------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def check_input(model, input_dim: int, what: str) -> None:
     try:
         _ensure_built(model, input_dim)
     except Exception as exc:  # noqa: BLE001 - say what went wrong in the student's terms
-        raise AssertionError(f"{what}: the model cannot be called on a batch of vectors of length {input_dim} "
+        raise failure(f"{what}: the model cannot be called on a batch of vectors of length {input_dim} "
                              f"({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
@@ -199,24 +201,29 @@ def check_relu_network(model, input_dim: int, what: str, output: str = "softmax"
                 layer.beta.assign(rng.normal(0.0, 1.0, size))
         probs = _predict(model, x)
 
-        def computes(hidden, hidden_first=False):
-            expected = dense_forward(dense, x, hidden, final, bns if batchnorm else (), hidden_first)
+        def computes(hidden, hidden_first=False, last=final):
+            expected = dense_forward(dense, x, hidden, last, bns if batchnorm else (), hidden_first)
             return probs.shape == expected.shape and np.allclose(probs, expected, rtol=1e-3, atol=1e-5)
 
         like = [name for name, hidden in HIDDEN_ACTIVATIONS.items() if computes(hidden)]
         relu_first = batchnorm and computes(HIDDEN_ACTIVATIONS["ReLU"], hidden_first=True)
+        other_output = [name for name, last in OUTPUT_ACTIVATIONS.items()
+                        if name != output and computes(HIDDEN_ACTIVATIONS["ReLU"], last=last)]
     if like and like[0] == "ReLU":
         return
+    if other_output:
+        raise failure(f"{what}: the output layer applies {other_output[0]}; expected {output}, which turns the "
+                      f"outputs into {OUTPUT_MEANING[output]}")
     if relu_first:
-        raise AssertionError(f"{what}: the model applies the ReLU before BatchNormalization; put it after (Dense -> "
+        raise failure(f"{what}: the model applies the ReLU before BatchNormalization; put it after (Dense -> "
                              "BatchNormalization -> ReLU), so that BatchNormalization normalizes the pre-activations")
     pattern = "Dense -> BatchNormalization -> ReLU for each hidden layer" if batchnorm else \
         "its Dense layers with ReLU after each hidden layer"
     if like:
-        raise AssertionError(f"{what}: the hidden layers do not compute ReLU: the model's predictions are those of "
+        raise failure(f"{what}: the hidden layers do not compute ReLU: the model's predictions are those of "
                              f"hidden layers with {like[0]}. Give every hidden layer a ReLU activation "
                              "(activation=\"relu\", or an Activation(\"relu\") or ReLU() layer)")
-    raise AssertionError(f"{what}: on 64 random inputs, the model's predictions are not those of {pattern} and "
+    raise failure(f"{what}: on 64 random inputs, the model's predictions are not those of {pattern} and "
                          f"{output} after the output layer (is another activation, or another layer that changes "
                          "the values, in the model?)")
 
@@ -339,7 +346,7 @@ def check_regularization(model, input_dim: int, what: str, kernel_penalties=None
                 if not (fits and np.isclose(l1, want_l1, rtol=1e-3, atol=1e-9)
                         and np.isclose(l2, want_l2, rtol=1e-3, atol=1e-9)):
                     now = f"is penalized with {got}" if (l1 or l2 or not fits) else "is not regularized"
-                    raise AssertionError(f"{what}: {label} {now}; expected the kernel regularizer "
+                    raise failure(f"{what}: {label} {now}; expected the kernel regularizer "
                                          f"keras.regularizers.L1L2(l1={want_l1:g}, l2={want_l2:g})")
 
 
@@ -460,15 +467,15 @@ def check_loss(model, what: str, loss: str) -> None:
         total = float(np.asarray(model.compute_loss(y=y_true, y_pred=y_pred)))
         value = total - float(sum(float(np.asarray(term)) for term in model.losses))  # without regularization
     except Exception as exc:  # noqa: BLE001 - a loss that cannot take these labels is the wrong loss
-        raise AssertionError(f"{what}: the model's loss {_loss_name(model.loss)} cannot be computed for {labels} of "
+        raise failure(f"{what}: the model's loss {_loss_name(model.loss)} cannot be computed for {labels} of "
                              f"shape {y_true.shape} and predicted probabilities of shape {y_pred.shape} "
                              f"({type(exc).__name__}: {str(exc)[:150]}); expected the {name}") from None
     if np.isclose(value, expected, rtol=1e-4, atol=1e-6):
         return
     for hint, wrong_value in wrong.items():
         if np.isclose(value, wrong_value, rtol=1e-4, atol=1e-6):
-            raise AssertionError(f"{what}: the model's loss {_loss_name(model.loss)} is the {name}, but {hint}")
-    raise AssertionError(f"{what}: on {len(y_true)} {labels} and predicted probabilities, the model's loss "
+            raise failure(f"{what}: the model's loss {_loss_name(model.loss)} is the {name}, but {hint}")
+    raise failure(f"{what}: on {len(y_true)} {labels} and predicted probabilities, the model's loss "
                          f"{_loss_name(model.loss)} is {value:.6g}; the {name} is {expected:.6g}. Compile with "
                          f"loss=\"{loss}\" (or keras.losses.{''.join(p.title() for p in loss.split('_'))}())")
 
@@ -488,7 +495,7 @@ def check_accuracy_metric(model, what: str, kind: str = "sparse_categorical") ->
         results = model.compute_metrics(None, y_true, y_pred, None)
         results = {name: float(np.asarray(value)) for name, value in results.items()}
     except Exception as exc:  # noqa: BLE001 - a metric that cannot take these labels is the wrong metric
-        raise AssertionError(f"{what}: the model's metrics cannot be computed for labels of shape {y_true.shape} "
+        raise failure(f"{what}: the model's metrics cannot be computed for labels of shape {y_true.shape} "
                              f"and predictions of shape {y_pred.shape} ({type(exc).__name__}: {str(exc)[:150]}); "
                              "expected the \"accuracy\" metric") from None
     finally:

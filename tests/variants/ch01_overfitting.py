@@ -195,7 +195,7 @@ def build_classifier(input_dim, n_classes, hidden_units):
                              + [keras.layers.Dense(n_classes, activation="sigmoid")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-'''}, {"test_build_classifier"}, "use softmax"),
+'''}, {"test_build_classifier"}, "the output layer applies sigmoid; expected softmax"),
     "classifier_with_dropout": ({"build_classifier": '''
 def build_classifier(input_dim, n_classes, hidden_units):
     layers = [keras.Input(shape=(input_dim,))]
@@ -269,4 +269,49 @@ def generalization_gap(history):
 def generalization_gap(history):
     return history.history["val_accuracy"][-1] - history.history["accuracy"][-1]
 '''}, {"test_generalization_gap"}, "expected 0.15"),
+}
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+    "bias_variance_unbiased_variance": (
+        "the unbiased variance (dividing by M - 1)",
+        "The variance term is the mean squared spread of the M fits around their average, "
+        "Var[f(x)] with the average over the M fits: divide by M (np.var's default), not by M - 1.",
+        "book/01_overfitting/capacity", "Bias and variance"),
+    "features_without_ones_column": (
+        "the constant feature left out",
+        "A polynomial of degree d has d + 1 coefficients, the first one multiplying x^0 = 1: without the "
+        "column of ones the fit is forced through the origin.",
+        "book/01_overfitting/capacity", "Capacity: polynomials of growing degree"),
+    "features_decreasing_powers": (
+        "the powers in decreasing order",
+        "Column j holds x^j, from 1 = x^0 up to x^d, so that coefficient w_j multiplies x^j; np.vander "
+        "puts the highest power first unless you pass increasing=True.",
+        "book/01_overfitting/capacity", "Capacity: polynomials of growing degree"),
+    "mse_sum_instead_of_mean": (
+        "the sum of squared errors instead of their mean",
+        "The mean squared error divides the sum by the number of values n, so that it does not grow "
+        "with the size of the data set.",
+        "book/01_overfitting/capacity", "Capacity: polynomials of growing degree"),
+    "mse_root_mean_squared": (
+        "the root mean squared error instead of the mean squared error",
+        "The MSE is the mean of the squared errors, without a square root: the RMSE is its square root, "
+        "in the units of y.",
+        "book/01_overfitting/capacity", "Capacity: polynomials of growing degree"),
+    "classifier_sigmoid_output": (
+        "a sigmoid output for classes that exclude each other",
+        "Each digit belongs to exactly one class: softmax turns the outputs into probabilities that sum "
+        "to 1, while sigmoids score each class on its own.",
+        "book/01_overfitting/keras_baseline", "The baseline"),
+    "gap_first_epoch": (
+        "the gap read at the first epoch",
+        "The generalization gap is measured at the end of training, from the last entries of the "
+        "history: the first epoch's values say how training started, not where it ended.",
+        "book/01_overfitting/keras_baseline", "The baseline"),
+    "gap_wrong_sign": (
+        "validation minus training accuracy",
+        "The gap is training accuracy minus validation accuracy: positive when the model does better on "
+        "the data it was trained on, which is what overfitting looks like.",
+        "book/01_overfitting/keras_baseline", "The baseline"),
 }

@@ -980,3 +980,8 @@ MISTAKES.update({
     return w - learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
 '''), {"test_adam_l2_update"}, "new_v of adam_l2_update"),
 })
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+}

@@ -457,3 +457,8 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
     return model
 '''}, {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)', 'Dense(16)'"),
 }
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+}

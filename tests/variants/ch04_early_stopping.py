@@ -317,3 +317,8 @@ def make_callbacks(patience, min_delta=0.0):
     return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, min_delta=min_delta), KeepLowest()]
 '''}, {"test_make_callbacks"}, "expected that of the best epoch"),
 }
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+}

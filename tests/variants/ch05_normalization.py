@@ -716,3 +716,8 @@ MISTAKES.update({
     return var_train, var_inference, np.sqrt(var_inference / (var_train + eps))
 '''), {"test_dropout_variance_shift"}, "changed its argument h in place"),
 })
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+}

@@ -474,3 +474,8 @@ MISTAKES = {
     "augmenter_rotation_in_radians": (
         {"make_augmenter": _augmenter(rotation="max_rotation * 2 * np.pi")}, {"test_make_augmenter"}, "up to 36 degrees"),
 }
+
+# The misconception behind a mistake: (title, what to understand, book page, heading there).
+# The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+MISCONCEPTIONS = {
+}

@@ -36,6 +36,7 @@ import weakref
 
 import numpy as np
 
+from ..checks import failure
 from . import frames
 from .frames import ChannelClosed
 
@@ -326,7 +327,7 @@ class Endpoint:
             self._changed.clear()
         if changed:
             name = changed[0]
-            raise AssertionError(
+            raise failure(
                 f"{describe_call(what, args, kwargs)} changed its argument{'s' * (len(changed) > 1)} "
                 f"{' and '.join(changed)} in place; do not modify the arrays you are given: compute new ones "
                 f"({name}_new = {name} * ..., not {name} *= ...)")

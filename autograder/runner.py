@@ -5,16 +5,16 @@ TensorFlow and Keras imported), the test cells in this process, through the grad
 `Checker` and the grading channel: a test calls the student's functions over the channel and
 gets their results back as data, exactly as when a real submission is graded. A graded test
 cell earns its points when it runs without an exception; later cells run even after one
-fails. Solution cells can be replaced by other code, which is how the tests check that other
-correct solutions get full marks and plausible mistakes do not. tests/test_nbgrader_roundtrip.py
-and the grading tests run the real pipeline (nbgrader, Jupyter kernels, the sandbox).
+fails. Solution cells can be replaced by other code: the tests check with it that other
+correct solutions get full marks and plausible mistakes do not (tests/variants), and
+diagnoses.py records what each catalogued mistake returns where it fails. The grading
+tests run the real pipeline (nbgrader, Jupyter kernels, the sandbox).
 """
 import atexit
 import contextlib
 import io
 import os
 import socket
-import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -24,9 +24,9 @@ from regcourse.channel import frames
 from regcourse.channel.endpoint import GRADER, Endpoint
 from regcourse.channel.serve import serve_on
 
-from autograder import notebooks
-from autograder.checker import Checker
-from autograder.zygote import Zygote
+from . import notebooks
+from .checker import Checker, Verdict
+from .zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_SECONDS = 300
@@ -38,6 +38,7 @@ class GradedCellResult:
     points: float
     passed: bool
     error: str  # "ExceptionType: message" of the failure, "" when passed
+    verdict: Verdict
 
 
 def solution_ids(notebook: Path) -> list[str]:
@@ -56,7 +57,7 @@ def graded_points(notebook: Path) -> dict[str, float]:
 def student_process(fds: list[int]) -> None:
     """In a forked child: run the cells it is sent in one namespace; serve calls on request."""
     sock = socket.socket(fileno=fds[0])
-    quiet = os.open(os.environ.get("STUDENT_LOG", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
     namespace = {"__name__": "__main__"}
@@ -84,8 +85,8 @@ _zygote = None
 def zygote() -> Zygote:
     global _zygote
     if _zygote is None:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), str(ROOT)])}
-        _zygote = Zygote(["numpy", "keras", "regcourse.checks", "notebook_runner"], env=env)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        _zygote = Zygote(["numpy", "keras", "regcourse.checks", "autograder.runner"], env=env)
         atexit.register(_zygote.close)
     return _zygote
 
@@ -95,7 +96,7 @@ class StudentProcess:
 
     def __init__(self):
         self.sock, theirs = socket.socketpair()
-        self.pid = zygote().spawn("notebook_runner:student_process", [theirs.fileno()])
+        self.pid = zygote().spawn("autograder.runner:student_process", [theirs.fileno()])
         theirs.close()
 
     def run(self, code: str, name: str) -> str:
@@ -119,16 +120,17 @@ class StudentProcess:
             pass
 
 
-def run(notebook: Path, replace: dict[str, str] | None = None,
-        only_tests: set[str] | None = None) -> dict[str, GradedCellResult]:
+def run(notebook: Path, replace: dict[str, str] | None = None, only_tests: set[str] | None = None,
+        public_only: bool = False) -> dict[str, GradedCellResult]:
     """Grade the notebook and return the result of each graded test cell.
 
     replace maps a solution cell's grade_id to the code to run instead of ours.
     only_tests, if given, skips the graded test cells not named in it (to save time).
+    public_only runs only the tests a student sees (not the hidden ones).
     """
     replace = dict(replace or {})
     cells = notebooks.read_cells(notebook)
-    checker = Checker(notebook)
+    checker = Checker(notebook, public_only=public_only)
     student = StudentProcess()
     results = {}
     try:
@@ -142,7 +144,7 @@ def run(notebook: Path, replace: dict[str, str] | None = None,
                 verdict = student.check(checker, grade_id)
                 error = f"{verdict.ename}: {verdict.evalue}" if verdict.ename else ""
                 results[grade_id] = GradedCellResult(grade_id, float(notebooks.nbgrader(cell)["points"]),
-                                                     not error, error)
+                                                     not error, error, verdict)
             else:
                 student.run(replace.pop(grade_id) if grade_id in replace else notebooks.source(cell), grade_id)
     finally:
