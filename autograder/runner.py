@@ -85,7 +85,7 @@ _zygote = None
 def zygote() -> Zygote:
     global _zygote
     if _zygote is None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         _zygote = Zygote(["numpy", "keras", "regcourse.checks", "autograder.runner"], env=env)
         atexit.register(_zygote.close)
     return _zygote
