@@ -11,7 +11,7 @@ export CUDA_VISIBLE_DEVICES :=
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book exercises diagnoses test lab lab-instructor student-lab-config clean browser-deps release collect grade grade-demo benchmark
+.PHONY: setup book exercises diagnoses test test-fast lab lab-instructor student-lab-config clean browser-deps release collect grade grade-demo benchmark
 
 # The stamp is named after the requirements' contents, so a fresh clone reuses a cached venv.
 REQUIREMENTS_STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
@@ -77,6 +77,11 @@ node_modules/.installed: package.json package-lock.json
 ## test: set up, build the book (warnings are errors), run the whole test suite
 test: book browser-deps
 	$(PY) -m pytest
+
+## test-fast: the tests that need no book build, browser, grading run or Keras training
+## (a couple of minutes on 2 cores), for everyday work; `make test` runs everything
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
 
 # JupyterLab refuses to run as root without --allow-root; LAB_ARGS passes more options.
 LAB_FLAGS = $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

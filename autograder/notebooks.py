@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}  # left next to notebooks by Jupyter, Python, macOS
+
 
 def nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})

@@ -28,11 +28,9 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from .notebooks import grade_id
+
 NBGRADER_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "schema_version")
-
-
-def grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 class _UsesRelease(NbGraderPreprocessor):

@@ -31,7 +31,7 @@ import nbformat
 from . import notebooks
 from .result import Issue, IssueKind
 
-IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store", "timestamp.txt", "__MACOSX"}
+IGNORED = notebooks.IGNORED | {"timestamp.txt", "__MACOSX"}  # and what nbgrader's exchange and macOS zips add
 
 
 def read_notebook(path: Path):

@@ -17,10 +17,7 @@ from pathlib import Path
 import nbformat
 
 from .course import Course
-
-
-def meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+from .notebooks import IGNORED, grade_id, is_setup, is_solution, is_test, nbgrader
 
 
 def _strip_markers(source: str) -> str:
@@ -35,23 +32,23 @@ def correct(course: Course, assignment: str, notebook: str | None = None, releas
     release_dir = Path(release_dir) if release_dir else course.exercises / assignment
     source = nbformat.read(course.solutions / assignment / f"{notebook}.ipynb", as_version=4)
     release = nbformat.read(release_dir / f"{notebook}.ipynb", as_version=4)
-    answers = {meta(c)["grade_id"]: _strip_markers(c.source) for c in source.cells if meta(c).get("solution")}
+    answers = {grade_id(c): _strip_markers(c.source) for c in source.cells if is_solution(c)}
     for cell in release.cells:
-        if meta(cell).get("solution") and meta(cell)["grade_id"] in answers:
-            cell.source = answers[meta(cell)["grade_id"]]
+        if is_solution(cell) and grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
     return release
 
 
 def solution_cells(nb) -> list:
-    return [c for c in nb.cells if meta(c).get("solution") and c.cell_type == "code"]
+    return [c for c in nb.cells if is_solution(c)]
 
 
 def test_cells(nb) -> list:
-    return [c for c in nb.cells if meta(c).get("grade") and not meta(c).get("solution")]
+    return [c for c in nb.cells if is_test(c) and not is_solution(c)]
 
 
 def points(nb) -> dict[str, float]:
-    return {meta(c)["grade_id"]: float(meta(c)["points"]) for c in test_cells(nb)}
+    return {grade_id(c): float(nbgrader(c)["points"]) for c in test_cells(nb)}
 
 
 # ---- the bad kinds: each takes a correct notebook, returns a changed copy ---------------------
@@ -162,7 +159,7 @@ def delete_first_test(nb):
 def delete_setup(nb):
     """Deletes the first locked, ungraded code cell (the setup cell with the imports)."""
     nb = copy.deepcopy(nb)
-    setup = next(c for c in nb.cells if c.cell_type == "code" and meta(c).get("locked") and not meta(c).get("grade"))
+    setup = next(c for c in nb.cells if is_setup(c))
     nb.cells.remove(setup)
     return nb
 
@@ -184,14 +181,14 @@ def move_first_test_to_top(nb):
 
 def change_points(nb, value: float = 100):
     nb = copy.deepcopy(nb)
-    meta(test_cells(nb)[0])["points"] = value
+    nbgrader(test_cells(nb)[0])["points"] = value
     return nb
 
 
 def ungrade_first_test(nb):
     """Marks the first test cell as not graded and as a solution cell (nbgrader #1941)."""
     nb = copy.deepcopy(nb)
-    m = meta(test_cells(nb)[0])
+    m = nbgrader(test_cells(nb)[0])
     m["grade"], m["solution"] = False, True
     return nb
 
@@ -277,11 +274,11 @@ def make_course(source: Course, dest: Path, assignments: list[str], max_tests: i
     shutil.copy(source.root / "nbgrader_config.py", dest)
     for assignment in assignments:
         shutil.copytree(source.solutions / assignment, dest / "solutions" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                        ignore=shutil.ignore_patterns(*IGNORED))
         if max_tests:
             for path in (dest / "solutions" / assignment).glob("*.ipynb"):
                 nb = nbformat.read(path, as_version=4)
-                graded = [i for i, c in enumerate(nb.cells) if meta(c).get("grade") and not meta(c).get("solution")]
+                graded = [i for i, c in enumerate(nb.cells) if c in test_cells(nb)]
                 if len(graded) > max_tests:
                     nb.cells = nb.cells[:graded[max_tests - 1] + 1]
                 nbformat.write(nb, path)

@@ -274,6 +274,7 @@ def _train(optimizer, regularizer, steps=8):
     return np.concatenate([v.ravel() for v in model.get_weights()])
 
 
+@pytest.mark.slow  # trains Keras models
 def test_sgd_weight_decay_equals_l2_with_twice_the_strength():
     import keras
 
@@ -285,6 +286,7 @@ def test_sgd_weight_decay_equals_l2_with_twice_the_strength():
     assert np.abs(with_l2 - wrong).max() > 1e-4
 
 
+@pytest.mark.slow  # trains Keras models
 def test_adam_weight_decay_differs_from_l2():
     import keras
 

@@ -106,6 +106,7 @@ def test_reference_stopper_matches_keras_even_after_a_stop(reference, seed):
     assert stops > 100  # the sequences do exercise stopping
 
 
+@pytest.mark.slow  # trains a Keras model
 def test_stand_in_driving_matches_real_training(reference):
     """A real model.fit with EarlyStopping gives the stop, best epoch and weights that replaying its logs predicts."""
     import keras

@@ -117,6 +117,7 @@ def _first_public_misconception(assignment: str) -> tuple[str, str]:
     return ident.split("/")[1], public["misconceptions"][ident]["title"]
 
 
+@pytest.mark.slow  # runs each exercise notebook in a Jupyter kernel
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_visible_test_names_the_misconception_in_the_students_kernel(assignment, tmp_path):
     """The exercise notebook as a student has it, run in a Jupyter kernel, with a catalogued

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from autograder import release
+from autograder.course import Course
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = release.assignments()
+ASSIGNMENTS = Course().assignments()
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 
 
@@ -42,7 +43,7 @@ def runs(lines: list[str], length: int = 3) -> set[tuple[str, ...]]:
 def regenerated(tmp_path_factory) -> Path:
     """A fresh release of every assignment, into a scratch folder with a scratch gradebook."""
     scratch = tmp_path_factory.mktemp("release")
-    release.generate(ASSIGNMENTS, release_dir=scratch / "exercises", db_url=f"sqlite:///{scratch / 'gradebook.db'}")
+    release.generate(Course(), ASSIGNMENTS, release_dir=scratch / "exercises", db_url=f"sqlite:///{scratch / 'gradebook.db'}")
     return scratch / "exercises"
 
 

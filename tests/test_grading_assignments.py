@@ -7,6 +7,8 @@ import pytest
 from autograder import collect, grade, submission, summary, synthetic
 from autograder.course import ROOT, Course
 
+pytestmark = pytest.mark.slow  # grades every assignment
+
 ASSIGNMENTS = Course(ROOT).assignments()
 
 

@@ -29,6 +29,8 @@ import pytest
 from autograder import collect, feedback, grade, summary, synthetic
 from autograder.course import ROOT, Course
 
+pytestmark = pytest.mark.slow  # grades attacks through the pipeline
+
 ASSIGNMENT = "ch01_overfitting"
 HONEST = ("aaa_honest", "zzz_honest", "private_names")
 ATTACKS = sorted([*synthetic.ATTACKS, *synthetic.ATTACK_BODIES])

@@ -20,6 +20,8 @@ from autograder import collect, export, feedback, grade, sandbox, summary, synth
 from autograder.course import ROOT, Course
 from autograder.result import Issue, IssueKind, JobResult
 
+pytestmark = pytest.mark.slow  # grades a class through the pipeline
+
 ASSIGNMENT = "ch01_overfitting"
 LIMITS = grade.Limits(cell_timeout=6, notebook_timeout=25, memory_mb=768, output_bytes=200_000)
 ISOLATED, WHY = sandbox.isolation_available()

@@ -82,7 +82,7 @@ def test_a_pattern_without_the_needed_groups_is_refused():
 
 
 def test_release_is_packed_for_an_lms(course, tmp_path):
-    (zip_path,) = pack([ASSIGNMENT], release_dir=course.exercises, dest_dir=tmp_path)
+    (zip_path,) = pack(course, [ASSIGNMENT], release_dir=course.exercises, dest_dir=tmp_path)
     names = zipfile.ZipFile(zip_path).namelist()
     assert names == [f"{ASSIGNMENT}/{course.notebooks(ASSIGNMENT)[0]}.ipynb"]
 

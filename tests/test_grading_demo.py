@@ -2,7 +2,11 @@
 everything went; here on one assignment, so it stays quick."""
 import csv
 
+import pytest
+
 from autograder import demo
+
+pytestmark = pytest.mark.slow  # grades a demo class
 
 ASSIGNMENT = "ch01_overfitting"
 

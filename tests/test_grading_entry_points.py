@@ -13,6 +13,8 @@ from autograder import synthetic
 from autograder.course import ROOT, Course
 from autograder.result import JobResult
 
+pytestmark = pytest.mark.slow  # runs the grading commands
+
 ASSIGNMENT = "ch01_overfitting"
 
 

@@ -9,7 +9,10 @@ import pytest
 
 from autograder import collect, feedback, grade, synthetic
 from autograder.course import ROOT, Course
+from autograder.notebooks import is_solution
 from browser import chromium
+
+pytestmark = pytest.mark.slow  # grades a submission, opens the page in a browser
 
 ASSIGNMENT = "ch01_overfitting"
 # each payload sets a window property named pwned_<where> when it runs
@@ -39,7 +42,7 @@ def scripted_submission(course):
     """Our solutions, with the payloads in a markdown cell of the student's, in one that
     claims to be a locked cell of the course, in a raw HTML cell and in displayed outputs."""
     nb = synthetic.with_code(synthetic.correct(course, ASSIGNMENT), OUTPUTS)
-    first = next(i for i, c in enumerate(nb.cells) if synthetic.meta(c).get("solution"))
+    first = next(i for i, c in enumerate(nb.cells) if is_solution(c))
     forged = nbformat.v4.new_markdown_cell(MARKDOWN.replace("pwned_md_", "pwned_forged_"))
     forged.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "grade_id": "forged",
                                    "schema_version": 3}

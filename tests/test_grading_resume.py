@@ -16,6 +16,8 @@ from autograder import collect, export, feedback, grade, jobs, pool, synthetic
 from autograder.course import ROOT, Course
 from autograder.result import JobResult
 
+pytestmark = pytest.mark.slow  # grades through the pipeline
+
 ASSIGNMENT = "ch01_overfitting"
 STUDENTS = ["s1", "s2", "s3", "s4"]
 

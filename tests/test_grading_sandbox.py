@@ -190,15 +190,15 @@ def _run(tmp_path, code: str, **limits) -> tuple[subprocess.CompletedProcess, di
 
 @needs_isolation
 def test_the_cpu_quota_slows_a_busy_kernel(tmp_path):
-    """A kernel limited to a third of a core gets about a third of the CPU time of the wall
-    time it spins for (where cgroups are available)."""
+    """A kernel limited to a third of a core gets at most about a third of the CPU time of the
+    wall time it spins for (where cgroups are available; less on a busy machine)."""
     spin = ("import json, time\nstart, cpu = time.monotonic(), time.process_time()\n"
             "while time.monotonic() - start < 3: pass\n"
             "print(json.dumps((time.process_time() - cpu) / (time.monotonic() - start)))")
     done, status = _run(tmp_path, spin, cpus=0.33)
     if not status["cpu_limited"]:
         pytest.skip("no cpu cgroup available here")
-    assert 0.2 < json.loads(done.stdout) < 0.45, done.stdout
+    assert 0 < json.loads(done.stdout) < 0.45, done.stdout
 
 
 def test_a_kernel_that_exits_is_reported_with_its_status(tmp_path):

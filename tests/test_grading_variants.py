@@ -8,6 +8,8 @@ import pytest
 
 from autograder import runner
 
+pytestmark = pytest.mark.slow  # grades hundreds of variants, training Keras models
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.stem for p in (ROOT / "tests" / "variants").glob("ch*.py"))
 

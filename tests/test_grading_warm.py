@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from jupyter_client import BlockingKernelClient
@@ -14,8 +13,9 @@ from jupyter_client.connect import write_connection_file
 
 from autograder import sandbox, warm
 
-pytestmark = pytest.mark.skipif(not (warm.available(isolate=True) and sandbox.isolation_available()[0]),
-                                reason="warm isolated kernels need Linux and root")
+pytestmark = [pytest.mark.slow,  # starts warm kernels
+              pytest.mark.skipif(not (warm.available(isolate=True) and sandbox.isolation_available()[0]),
+                                 reason="warm isolated kernels need Linux and root")]
 
 PROBE = r"""
 import json, os, socket, time
@@ -105,11 +105,9 @@ def probe(tmp_path_factory):
                                  status_file=str(base / "status.json"), cgroup_name=f"regcourse-warm-test-{os.getpid()}")
         code = (f"TARGETS, PORT, ZYGOTE = {json.dumps([str(secret_file), str(outside)])}, "
                 f"{server.getsockname()[1]}, {zygote.address!r}\n" + PROBE)
-        started = time.monotonic()
         printed, status = _run_in_warm_kernel(code, spec, base)
-        seconds = time.monotonic() - started
     report = json.loads(printed.strip().splitlines()[-1])
-    return report, status, secret_file, outside, seconds
+    return report, status, secret_file, outside
 
 
 def test_a_warm_kernel_starts_with_keras_imported(probe):
@@ -147,4 +145,4 @@ def test_its_memory_and_cpu_are_limited(probe):
     report, status, *_ = probe
     assert report["big_allocation"] == "MemoryError"
     if status["cpu_limited"]:
-        assert 0.2 < report["cpu_share"] < 0.45, report["cpu_share"]
+        assert 0 < report["cpu_share"] < 0.45, report["cpu_share"]  # a third of a core at most

@@ -36,6 +36,8 @@ import pytest
 from browser import ROOT, artifact, chromium
 from regcourse.kernel import kernel_spec
 
+pytestmark = pytest.mark.slow  # starts JupyterLab in a browser
+
 ASSIGNMENT, NOTEBOOK, TASK = "ch01_overfitting", "overfitting.ipynb", "polynomial_features"
 COURSE_KERNEL = kernel_spec()["display_name"]  # what `make setup` installs as the python3 kernel
 JUPYTER = Path(sys.executable).parent / "jupyter"

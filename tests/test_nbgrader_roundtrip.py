@@ -6,14 +6,14 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs nbgrader autograde
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.stem for p in (ROOT / "tests" / "variants").glob("ch*.py"))
-GRADING_BUDGET_SECONDS = 30
 
 
 def solution_body(source: str) -> str:
@@ -53,15 +53,12 @@ def graded(request, tmp_path_factory):
     students = {"solution": submission(released, ours), "untouched": released,
                 "mistake": submission(released, {**ours, **replace})}
 
-    seconds = {}
     for student, nb in students.items():
         folder = course / "autograder" / "submitted" / student / assignment
         folder.mkdir(parents=True)
         (folder / source.name).write_text(json.dumps(nb))
-        start = time.perf_counter()
         subprocess.run(["nbgrader", "autograde", assignment, "--student", student], cwd=course, env=env,
                        capture_output=True)  # exit status is not a verdict: scores are read below
-        seconds[student] = time.perf_counter() - start
 
     with Gradebook(f"sqlite:///{course / 'autograder' / 'gradebook.db'}") as gradebook:
         scores = {student: {g.name: (g.score, g.max_score)
@@ -69,7 +66,7 @@ def graded(request, tmp_path_factory):
                   for student in students}
     autograded = {student: json.loads((course / "autograder" / "autograded" / student / assignment / source.name).read_text())
                   for student in students}
-    return {"scores": scores, "seconds": seconds, "must_fail": must_fail, "autograded": autograded}
+    return {"scores": scores, "must_fail": must_fail, "autograded": autograded}
 
 
 def test_our_solution_gets_full_marks(graded):
@@ -95,7 +92,3 @@ def test_no_test_cell_gives_partial_credit_by_accident(graded):
         for cell in notebook["cells"]:
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
                 assert not [o for o in cell.get("outputs", []) if o["output_type"] == "execute_result"], cell["source"]
-
-
-def test_grading_one_submission_takes_under_the_budget(graded):
-    assert graded["seconds"]["solution"] < GRADING_BUDGET_SECONDS, graded["seconds"]

@@ -38,6 +38,8 @@ import yaml
 
 from browser import ROOT, artifact, chromium, node_module_file, serve
 
+pytestmark = pytest.mark.slow  # needs the built book and a browser
+
 BOOK_ROOT = Path(os.environ.get("REGCOURSE_BOOK_ROOT", ROOT)).resolve()
 SITE = BOOK_ROOT / "_build" / "html"
 DESKTOP = {"width": 1280, "height": 900}

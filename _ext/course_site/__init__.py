@@ -10,7 +10,10 @@ Additions:
 - every exercise page (exercises/...) opens with a box that says how to work on it: a
   download link for the student notebook and how to open it in JupyterLab;
 - a build that sets a launch-button hub but no repository URL fails with a clear message
-  (Jupyter Book would otherwise send readers to its own repository, or crash).
+  (Jupyter Book would otherwise send readers to its own repository, or crash);
+- the build writes how long each notebook took to execute (cached or now) to
+  _build/execution-times.txt, slowest first: the book's notebooks aim at under a minute each
+  on 2 cores, a figure to read after a build, not a test that fails on a slower machine.
 
 Fixes to the stock site (Sphinx 7.4, pydata-sphinx-theme 0.17, sphinx-book-theme 1.x,
 sphinx-thebe 0.3):
@@ -72,6 +75,18 @@ def _copy_mathjax(app, exception):
             shutil.copy2(source, target / name)
 
 
+def _write_execution_times(app, exception):
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    if exception is not None:
+        return
+    times = {name: (data or {}).get("runtime") for name in sorted(app.env.found_docs)
+             if (data := NbMetadataCollector.get_exec_data(app.env, name)) is not None}
+    lines = [f"{seconds:7.1f} s  {name}" for name, seconds in
+             sorted(times.items(), key=lambda item: -(item[1] or 0)) if seconds is not None]
+    (Path(app.outdir).parent / "execution-times.txt").write_text("\n".join(lines) + "\n")
+
+
 def _config_inited(app, config):
     config.html_context.setdefault("default_mode", "auto")
     config.html_static_path.append(str(STATIC))
@@ -131,6 +146,7 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _check_mathjax)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _write_execution_times)
     app.connect("doctree-read", _exercise_box)
     app.connect("html-page-context", _page_context, priority=900)
     app.add_js_file("course_site.js")
