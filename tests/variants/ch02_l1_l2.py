@@ -984,4 +984,215 @@ MISTAKES.update({
 # The misconception behind a mistake: (title, what to understand, book page, heading there).
 # The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
 MISCONCEPTIONS = {
+    # Tasks 1 to 3: the penalties as Keras computes them.
+    "l2_half_factor": (
+        "the L2 penalty with a factor 1/2",
+        "Keras's L2(l2) adds l2 * sum(w**2), with no factor 1/2: the (λ/2)‖w‖² of many textbooks is another "
+        "convention, whose λ is twice Keras's. The tests compare with Keras.",
+        "book/02_l1_l2/penalties", "One penalty, three conventions"),
+    "l1_forgets_abs": (
+        "the L1 penalty without absolute values",
+        "The L1 penalty is λ1 times the sum of |w_j|: every weight adds its size, whatever its sign. Summed with "
+        "their signs, negative weights cancel positive ones, and large weights could cost nothing.",
+        "book/02_l1_l2/penalties", "L1 and L2 penalties"),
+    "penalty_only_first_array": (
+        "the penalty of the first array only",
+        "When weights is a list (the kernels of several layers), the penalty sums over every entry of every array: "
+        "Keras puts one term per regularized layer in model.losses and adds all of them to the loss.",
+        "book/02_l1_l2/keras_regularizers", "What `model.losses` holds"),
+    "elastic_net_swapped": (
+        "the L1 and L2 strengths swapped",
+        "In the Elastic Net λ1‖w‖₁ + λ2‖w‖₂², l1 multiplies the sum of |w| (the lasso part, which makes exact "
+        "zeros) and l2 the sum of w² (the ridge part, which groups correlated features), as in Keras's L1L2(l1, l2).",
+        "book/02_l1_l2/penalties", "Correlated features and the Elastic Net"),
+    "elastic_net_half_l2": (
+        "the Elastic Net's L2 term with a factor 1/2",
+        "Keras's L1L2(l1, l2) adds l1 * sum(|w|) + l2 * sum(w**2): its L2 term has no factor 1/2, exactly like "
+        "L2(l2) on its own.",
+        "book/02_l1_l2/penalties", "One penalty, three conventions"),
+    # Tasks 4 to 6: slopes and soft thresholding.
+    "subgradient_divides_by_abs": (
+        "the sign computed as w / |w|",
+        "At w = 0, w / |w| is 0/0, not a number, while the L1 penalty has subgradients there: every slope in "
+        "[-λ1, λ1]. Training (and TensorFlow) uses 0, which is what l1 * np.sign(w) gives.",
+        "book/02_l1_l2/penalties", "The two penalties and their slopes"),
+    "subgradient_sign_zero_positive": (
+        "the slope +λ1 taken at w = 0",
+        "At w = 0 the absolute value has a kink: its subdifferential is the whole interval [-λ1, λ1], and the "
+        "subgradient TensorFlow uses (the one asked for) is 0, the middle of it, not the slope on the positive side.",
+        "book/02_l1_l2/penalties", "The two penalties and their slopes"),
+    "subgradient_forgets_l1": (
+        "the slope of |w| instead of λ1|w|",
+        "The penalty is λ1 times |w|, so its slope is λ1 sign(w): a pull of constant size λ1, not 1. The strength "
+        "scales the subgradient as it scales the penalty.",
+        "book/02_l1_l2/penalties", "The two penalties and their slopes"),
+    "l2_gradient_half": (
+        "the L2 gradient without its factor of 2",
+        "The derivative of λ2 w² is 2λ2 w: Keras's L2 has no 1/2 to cancel the 2 that comes down from the square, "
+        "so its gradient is 2 * l2 * w, not l2 * w.",
+        "book/02_l1_l2/penalties", "The two penalties and their slopes"),
+    "soft_threshold_crosses_zero": (
+        "shrinking by t without stopping at zero",
+        "Soft thresholding moves each entry toward zero by t and stops there: entries with |w| <= t become exactly 0. "
+        "w - t * sign(w) pushes small entries across zero, like a subgradient step, and makes no zeros.",
+        "book/02_l1_l2/penalties", "One weight, solved exactly"),
+    "hard_threshold": (
+        "hard thresholding instead of soft thresholding",
+        "The L1 solution sets entries with |w| <= t to 0 and also moves every other entry toward zero by t: "
+        "S_t(w) = sign(w) max(|w| - t, 0). Keeping the large entries unchanged does not minimize the L1 problem.",
+        "book/02_l1_l2/penalties", "One weight, solved exactly"),
+    "soft_threshold_positive_side_only": (
+        "soft thresholding of positive entries only",
+        "max(w - t, 0) is right for w >= 0 only: S_t(w) = sign(w) max(|w| - t, 0) is symmetric, so a negative entry "
+        "moves up toward zero by t (-3 becomes -2 for t = 1) instead of becoming 0.",
+        "book/02_l1_l2/penalties", "One weight, solved exactly"),
+    # Tasks 7 and 8: ridge and lasso.
+    "ridge_two_alpha": (
+        "twice α on the diagonal of the ridge system",
+        "The gradient of ‖y - Xw‖² + α‖w‖² is 2Xᵀ(Xw - y) + 2αw: the 2 is in both terms and cancels, leaving "
+        "(XᵀX + αI)w = Xᵀy.",
+        "book/02_l1_l2/penalties", "Correlated features and the Elastic Net"),
+    "ridge_alpha_added_everywhere": (
+        "α added to every entry of XᵀX",
+        "The penalty's gradient adds α w_j to equation j only, so ridge solves (XᵀX + αI)w = Xᵀy, with α on the "
+        "diagonal (whose smallest eigenvalue is then at least α). X.T @ X + alpha adds α to every entry.",
+        "book/02_l1_l2/penalties", "Correlated features and the Elastic Net"),
+    "lasso_without_1_over_2n": (
+        "the lasso objective without its 1/(2n)",
+        "The task's (scikit-learn's) lasso minimizes (1/(2n))‖y - Xw‖² + α‖w‖₁. Without the 1/(2n) the data term is "
+        "2n times larger, so the same alpha regularizes far less: the scaling of the loss decides what a strength means.",
+        "book/02_l1_l2/penalties", "One penalty, three conventions"),
+    "lasso_1_over_n": (
+        "the lasso objective with 1/n instead of 1/(2n)",
+        "The data term of scikit-learn's lasso is (1/(2n))‖y - Xw‖², half the mean squared error: with the mean "
+        "squared error itself, alpha regularizes half as much (Keras's L1(l1) on an MSE loss is Lasso(alpha=l1/2)).",
+        "book/02_l1_l2/penalties", "One penalty, three conventions"),
+    "lasso_shrink_crosses_zero": (
+        "a lasso step that shrinks past zero",
+        "After the gradient step on the data term, the L1 part is applied by soft thresholding, which stops at zero. "
+        "Subtracting step * alpha * sign(w) makes small weights jump across zero, as subgradient descent does, and "
+        "never gives exact zeros.",
+        "book/02_l1_l2/penalties", "Why gradient descent does not find those zeros"),
+    # Tasks 9 to 12: priors and the strengths they imply.
+    "gaussian_without_normalizer": (
+        "the Gaussian prior without its normalizing constant",
+        "-log p(w_j) = w_j²/(2τ²) + (1/2)log(2πτ²). The constant does not move the MAP estimate, but it is part of "
+        "the negative log density, and it matters when you compare models or learn τ.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "gaussian_normalizer_once": (
+        "the normalizing constant counted once for all the weights",
+        "Each weight has its own density, so the negative log prior of p weights holds p copies of (1/2)log(2πτ²): "
+        "(p/2)log(2πτ²) in all.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "gaussian_sigma_not_squared": (
+        "log(2πτ) in the Gaussian's normalizing constant",
+        "The Gaussian density's constant is 1/sqrt(2πτ²), so its negative log is (1/2)log(2πτ²), with the variance "
+        "τ² = sigma**2, not the standard deviation sigma.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "laplace_without_normalizer": (
+        "the Laplace prior without its normalizing constant",
+        "-log p(w_j) = |w_j|/b + log(2b) for each weight. The constant log(2b) does not move the MAP estimate, but "
+        "it is part of the negative log density.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "laplace_log_b_instead_of_log_2b": (
+        "log b instead of log(2b) in the Laplace prior",
+        "The Laplace density is (1/(2b)) exp(-|w|/b): the 2 makes it integrate to 1 over both sides of zero, so its "
+        "negative log has log(2b) for each weight.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "laplace_forgets_abs": (
+        "the Laplace prior without the absolute value",
+        "The Laplace density depends on |w_j|, symmetric around 0: -log p(w_j) = |w_j|/b + log(2b). Without the "
+        "absolute value negative weights would be more probable than zero, and the penalty would not be L1.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "map_l2_inverted": (
+        "the ridge strength τ²/σ_ε² instead of σ_ε²/τ²",
+        "α = σ_ε²/τ²: noisy data (large σ_ε²) and a narrow prior (small τ²) both mean strong regularization, and a "
+        "wide prior a weak one, so the prior's variance goes in the denominator.",
+        "book/02_l1_l2/bayesian_view", "How the prior's scale sets $\\lambda$"),
+    "map_l2_half": (
+        "the ridge strength σ_ε²/(2τ²)",
+        "Multiplying the negative log posterior by 2σ_ε² turns ‖y - Xw‖²/(2σ_ε²) into ‖y - Xw‖² and ‖w‖²/(2τ²) into "
+        "(σ_ε²/τ²)‖w‖²: both halves go, and α = σ_ε²/τ².",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "map_l2_standard_deviations": (
+        "a ratio of standard deviations for the ridge strength",
+        "α = σ_ε²/τ² is a ratio of variances, and noise_var and prior_var already are σ_ε² and τ²: no square root. "
+        "Both come from the squares in the Gaussian densities.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "map_l1_off_by_two": (
+        "the lasso strength σ_ε²/b",
+        "Multiplying the negative log posterior by 2σ_ε² to leave ‖y - Xw‖² also multiplies the Laplace term "
+        "‖w‖₁/b, which has no 1/2 to cancel the 2: α = 2σ_ε²/b.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    "map_l1_twice": (
+        "the lasso strength 4σ_ε²/b",
+        "Multiplying the negative log posterior by 2σ_ε² turns the Laplace term ‖w‖₁/b into (2σ_ε²/b)‖w‖₁: a single "
+        "factor 2, so α = 2σ_ε²/b. Twice that strength gives another lasso solution, not the MAP estimate.",
+        "book/02_l1_l2/bayesian_view", "Checking the derivation numerically"),
+    "map_l1_standard_deviation": (
+        "the noise's standard deviation in the lasso strength",
+        "α = 2σ_ε²/b uses the noise variance σ_ε² (noise_var), which comes from the 1/(2σ_ε²) of the Gaussian "
+        "likelihood; only the Laplace prior's scale b enters as a scale.",
+        "book/02_l1_l2/bayesian_view", "MAP estimation"),
+    # Task 13: the Keras model.
+    "keras_biases_regularized": (
+        "the biases regularized too",
+        "The penalty belongs on the kernels, which set how strongly each unit responds to its inputs; a bias only "
+        "shifts a unit's output. Like most models, the tutorial's regularizes the kernels only: kernel_regularizer, "
+        "no bias_regularizer.",
+        "book/02_l1_l2/keras_regularizers", "L1 and L2 in Keras"),
+    "keras_l1_l2_swapped": (
+        "l1 and l2 swapped in Keras's L1L2",
+        "L1L2(l1=l1, l2=l2) adds l1 * sum(|W|) + l2 * sum(W**2): the L1 strength multiplies the absolute values, "
+        "the L2 strength the squares. Swapped, it is another Elastic Net, with the balance between sparsity and "
+        "shrinkage reversed.",
+        "book/02_l1_l2/keras_regularizers", "L1 and L2 in Keras"),
+    # Tasks 14 and 15: AdamW, and Adam with an L2 penalty.
+    "adamw_no_bias_correction": (
+        "the AdamW step without Adam's bias correction",
+        "m and v start at 0, so after t steps they are too small by the factors 1 - beta_1**t and 1 - beta_2**t; "
+        "Adam divides these out, multiplying its step by sqrt(1 - beta_2**t) / (1 - beta_1**t).",
+        "book/05_normalization/seed_batchnorm_fixed", "Flaw 2: the running variance starts at zero"),
+    "adam_l2_no_bias_correction": (
+        "the Adam step without its bias correction",
+        "m and v start at 0, so after t steps they are too small by the factors 1 - beta_1**t and 1 - beta_2**t; "
+        "Adam divides these out, multiplying its step by sqrt(1 - beta_2**t) / (1 - beta_1**t), with or without a "
+        "penalty in the gradient.",
+        "book/05_normalization/seed_batchnorm_fixed", "Flaw 2: the running variance starts at zero"),
+    "adamw_decay_after_step": (
+        "the weight decay applied after Adam's step",
+        "Weight decay shrinks the weights from before the step, w_{t+1} = (1 - ηδ) w_t - η (Adam's step): Keras first "
+        "does w - learning_rate * weight_decay * w, then takes Adam's step, which is not decayed.",
+        "book/02_l1_l2/weight_decay", "Weight decay is not always L2"),
+    "adamw_decay_without_learning_rate": (
+        "the weight decay not multiplied by the learning rate",
+        "Keras shrinks each weight by the fraction ηδ = learning_rate * weight_decay per step, not by weight_decay "
+        "alone: with the defaults η = 0.001 and δ = 0.004, by 4e-6 of the weight.",
+        "book/02_l1_l2/weight_decay", "Adam with L2 or with decoupled weight decay"),
+    "adamw_no_decay": (
+        "the weight decay of AdamW left out",
+        "AdamW is Adam with decoupled weight decay: before Adam's step every weight shrinks by the same fraction, "
+        "w - learning_rate * weight_decay * w, whatever its gradient.",
+        "book/02_l1_l2/weight_decay", "Weight decay is not always L2"),
+    "adamw_decay_in_the_gradient": (
+        "the weight decay added to the gradient, which makes it an L2 penalty",
+        "Added to the gradient, weight_decay * w goes through Adam's running averages and its division by sqrt(v): "
+        "that is an L2 penalty. AdamW's decay is decoupled, applied to the weights directly: "
+        "w - learning_rate * weight_decay * w.",
+        "book/02_l1_l2/weight_decay", "Weight decay is not always L2"),
+    "adam_l2_is_decoupled_decay": (
+        "an L2 penalty applied as decoupled weight decay",
+        "With an L2 penalty, 2 * l2 * w is part of the loss's gradient: it goes through Adam's running averages and "
+        "is divided by sqrt(v). Shrinking the weights outside of Adam is AdamW's decoupled decay, another algorithm.",
+        "book/02_l1_l2/weight_decay", "Adam with L2 or with decoupled weight decay"),
+    "adam_l2_without_factor_2": (
+        "the L2 penalty's gradient without its factor of 2, in Adam",
+        "The gradient of l2 * sum(w**2) is 2 * l2 * w (Keras's L2 has no 1/2), and that is what joins grad before "
+        "Adam's running averages; it is also why SGD with L2(λ) equals weight decay δ = 2λ.",
+        "book/02_l1_l2/weight_decay", "Weight decay is not always L2"),
+    "adam_l2_penalty_only_in_m": (
+        "the penalty's gradient left out of v",
+        "With an L2 penalty Adam sees one gradient, grad + 2 * l2 * w, and both running averages use it: m averages "
+        "it and v its square. That is why the penalty's pull is divided by its own size where the data gradient is 0.",
+        "book/02_l1_l2/weight_decay", "Weight decay is not always L2"),
 }

@@ -321,4 +321,118 @@ def make_callbacks(patience, min_delta=0.0):
 # The misconception behind a mistake: (title, what to understand, book page, heading there).
 # The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
 MISCONCEPTIONS = {
+    # Task 1.
+    "stop_when_wait_exceeds_patience": (
+        "stopping when wait exceeds the patience instead of when it reaches it",
+        "Keras stops at an epoch without improvement as soon as wait >= patience, and wait counts that epoch too: "
+        "with patience=2, training stops at the second epoch in a row that does not improve, not the third.",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    "reset_wait_even_below_baseline": (
+        "wait reset by every improvement, even below the baseline",
+        "With a baseline, an improving epoch resets wait only if it also beats the baseline; until then wait keeps "
+        "counting, one per epoch, and once it has reached patience the first epoch that fails to improve stops training.",
+        "book/04_early_stopping/early_stopping", "`baseline`: a value to beat first"),
+    "tie_at_min_delta_counts": (
+        "a change of exactly min_delta counted as an improvement",
+        "A value improves only if it beats the best by more than min_delta, strictly: current + abs(min_delta) < best "
+        "in mode \"min\". A change of exactly min_delta is not an improvement and does not reset wait.",
+        "book/04_early_stopping/early_stopping", "`min_delta`: what counts as an improvement"),
+    "min_delta_with_wrong_sign_in_max_mode": (
+        "min_delta applied in the wrong direction in mode \"max\"",
+        "min_delta makes an improvement harder in both modes: in mode \"max\" a value improves when "
+        "current - abs(min_delta) > best. Adding min_delta to the value instead lets values slightly below the best "
+        "count as improvements.",
+        "book/04_early_stopping/early_stopping", "`min_delta`: what counts as an improvement"),
+    "negative_min_delta_taken_as_is": (
+        "a negative min_delta used with its sign",
+        "Keras uses abs(min_delta), in the direction of the mode: min_delta=-0.1 means the same as 0.1. Used with its "
+        "sign, a negative min_delta lets values slightly worse than the best count as improvements.",
+        "book/04_early_stopping/early_stopping", "`min_delta`: what counts as an improvement"),
+    "stops_at_epoch_0": (
+        "the baseline taken as the starting best value",
+        "best starts as None, so the first monitored value always improves and becomes best; the baseline only decides "
+        "whether an improving epoch resets wait. Starting best at the baseline, values below it never improve.",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    "stop_checked_before_improvement": (
+        "the stop decided before checking for an improvement",
+        "Keras first checks whether the epoch's value improves, and an improving epoch never stops training; only an "
+        "epoch without improvement stops it, as soon as wait >= patience (wait counting that epoch).",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    "warm_up_not_skipped": (
+        "the warm-up epochs monitored",
+        "Epochs with epoch < start_from_epoch are ignored completely: they change neither best, best_epoch nor wait, "
+        "so they can neither stop training nor be the best epoch.",
+        "book/04_early_stopping/early_stopping", "`start_from_epoch`: a warm-up"),
+    "warm_up_one_epoch_too_long": (
+        "the warm-up one epoch too long",
+        "Only epochs with epoch < start_from_epoch are ignored: epoch start_from_epoch itself is the first one "
+        "monitored (with the default 0, epoch 0 is, and its value always improves).",
+        "book/04_early_stopping/early_stopping", "`start_from_epoch`: a warm-up"),
+    "best_weights_not_copied": (
+        "the best weights kept by reference instead of copied",
+        "When the value improves, keep a copy of the weights (copy.deepcopy): a training loop that updates its arrays "
+        "in place would otherwise change the kept weights too, and the best weights would be the last ones.",
+        "book/04_early_stopping/early_stopping", "`restore_best_weights`: keep the best, not the last"),
+    "wait_only_grows_without_improvement": (
+        "wait counting only the epochs without improvement",
+        "wait grows by 1 at every monitored epoch and only an improvement that also beats the baseline resets it: "
+        "below the baseline, improving epochs count too, so wait reaches patience after patience epochs.",
+        "book/04_early_stopping/early_stopping", "`baseline`: a value to beat first"),
+    "stops_while_improving_below_baseline": (
+        "an improving epoch allowed to stop training below the baseline",
+        "An epoch that improves on best never stops training, even when it does not beat the baseline (it then just "
+        "does not reset wait): while the monitored value keeps improving, training goes on.",
+        "book/04_early_stopping/early_stopping", "`baseline`: a value to beat first"),
+    "baseline_without_min_delta": (
+        "the baseline compared without min_delta",
+        "Beating the baseline follows the same rule as beating best, with the same abs(min_delta): "
+        "current + abs(min_delta) < baseline in mode \"min\", current - abs(min_delta) > baseline in mode \"max\".",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    # Task 2.
+    "train_returns_last_weights": (
+        "the last weights kept instead of the best",
+        "When the stopper restores, the weights to keep are stopper.best_weights, those of the best epoch: the last "
+        "weights are patience epochs past it, where the validation loss is already worse.",
+        "book/04_early_stopping/early_stopping", "`restore_best_weights`: keep the best, not the last"),
+    "train_restores_only_after_a_stop": (
+        "the best weights restored only when training stopped early",
+        "Keras restores the best weights at the end of training whether or not it stopped early: when the epoch budget "
+        "runs out first, the best epoch can still lie before the last one.",
+        "book/04_early_stopping/early_stopping", "`restore_best_weights`: keep the best, not the last"),
+    "train_records_losses_before_the_step": (
+        "the losses of the weights before the epoch's step",
+        "An epoch's losses are those of the weights after its gradient step, the weights passed to on_epoch_end with "
+        "the validation loss: otherwise the best value and the best weights belong to different epochs.",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    "train_gradient_without_factor_2": (
+        "the gradient of the mean squared error without its factor 2",
+        "The gradient of L(w) = (1/n)||Xw - y||^2 is (2/n) X^T (Xw - y): the square brings down a factor 2. Without it "
+        "every step is half as long, and t steps match the penalty λ = 1/(ηt) instead of 1/(2ηt).",
+        "book/04_early_stopping/early_stopping_as_l2", "A linear model that can overfit"),
+    "train_monitors_training_loss": (
+        "the training loss monitored instead of the validation loss",
+        "Early stopping watches a loss on held-out data: the training loss keeps going down while the model overfits, "
+        "so it cannot tell when to stop. Pass the validation loss to on_epoch_end.",
+        "book/04_early_stopping/early_stopping", "When does overfitting start?"),
+    "train_one_epoch_too_many": (
+        "one more epoch trained after the stopper said stop",
+        "When on_epoch_end returns True after epoch e, training ends there, as Keras's model.stop_training ends fit "
+        "before the next epoch: epoch e is the last one, and the history has e + 1 entries.",
+        "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
+    # Task 3.
+    "callbacks_monitor_training_loss": (
+        "the training loss monitored instead of the validation loss",
+        "Early stopping watches a loss on held-out data, monitor=\"val_loss\": the training loss keeps going down "
+        "while the network overfits, so training on it runs the whole epoch budget.",
+        "book/04_early_stopping/early_stopping", "When does overfitting start?"),
+    "callbacks_without_restore": (
+        "the weights of the last epoch kept instead of the best",
+        "By default EarlyStopping leaves the model with the weights of its last epoch, patience epochs past the best "
+        "one; restore_best_weights=True puts the best epoch's weights back when training ends.",
+        "book/04_early_stopping/early_stopping", "`restore_best_weights`: keep the best, not the last"),
+    "callbacks_restore_lowest_loss_ignoring_min_delta": (
+        "the lowest validation loss taken as the best epoch despite min_delta",
+        "With min_delta, the best epoch is the last one that improved on the best by more than min_delta, and that is "
+        "the one EarlyStopping(restore_best_weights=True) restores: a later, slightly lower loss is no improvement.",
+        "book/04_early_stopping/early_stopping", "`min_delta`: what counts as an improvement"),
 }

@@ -477,5 +477,164 @@ MISTAKES = {
 
 # The misconception behind a mistake: (title, what to understand, book page, heading there).
 # The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+_PAGE, _CNN = "book/06_augmentation/augmentation", "book/06_augmentation/cnn"
+_LABEL, _TASK = "Label-preserving transformations", "Which transformations preserve the label depends on the task"
+_INSIDE, _BEYOND = "Augmentation layers belong inside the model", "Beyond geometry: noise and mixup"
+_LAYOUT, _CROPS = "Batch normalization in a CNN: statistics per channel", "Crops and flips"
+
 MISCONCEPTIONS = {
+    # flip_horizontal (flip_fliplr gives the same result as flip_height_axis, and is named as it)
+    "flip_height_axis": (
+        "a vertical flip instead of a horizontal one",
+        "A horizontal flip reverses the columns, axis 2 of a batch (N, H, W) or (N, H, W, C). Reversing axis 1, the "
+        "rows (which np.fliplr does to a batch), turns the images upside down, a flip that changes what most images show.",
+        _PAGE, _TASK),
+    "flip_last_axis": (
+        "the channels reversed instead of the columns",
+        "In a batch of color images (N, H, W, C) the last axis holds the channels: reversing it swaps the colors and "
+        "leaves the image as it was. The width is axis 2 in both layouts, so reverse axis 2.",
+        _CNN, _LAYOUT),
+    "flip_axis_1_for_color": (
+        "the rows of color images flipped",
+        "The channel axis comes last, (N, H, W, C), so the width is axis 2 for color images just as for grayscale "
+        "ones: flipping axis 1 turns a color image upside down instead of mirroring it left to right.",
+        _CNN, _LAYOUT),
+    # translate
+    "translate_roll": (
+        "pixels wrapped around instead of filled with 0",
+        "np.roll brings the pixels that leave one side of the image back in on the other, which no moved camera "
+        "would see. A translation loses them, and fills the pixels that come in from outside the image with 0, "
+        "the empty background of the digits.",
+        _PAGE, _LABEL),
+    "translate_last_two_axes": (
+        "the last two axes taken for the height and the width",
+        "Color images are (N, H, W, C), with the channels last: the height and the width are axes 1 and 2 in both "
+        "layouts, so shift along those, not along the last two axes (the width and the channels).",
+        _CNN, _LAYOUT),
+    # random_crop
+    "crop_offset_never_last": (
+        "crop positions that never reach the last row or column",
+        "A window of height h fits at H - h + 1 rows, its top from 0 to H - h included (and likewise for the "
+        "columns); int(rng.random() * (H - h)) never gives H - h, so the windows along the bottom and right edges "
+        "are never cut. Draw rng.integers(0, H - h + 1).",
+        _CNN, _CROPS),
+    "crop_offset_integers_exclusive": (
+        "one window position too few (H - h instead of H - h + 1)",
+        "The top row of a window of height h can be 0, 1, ..., H - h: H - h + 1 positions, exactly one when h = H. "
+        "rng.integers excludes its upper bound, so draw rng.integers(0, H - h + 1); rng.integers(0, H - h) misses "
+        "the last position and fails when h = H.",
+        _CNN, _CROPS),
+    "crop_can_leave_the_image": (
+        "crops that reach past the image border",
+        "A random crop cuts a window that lies entirely inside the image, its top from 0 to H - h and its left from "
+        "0 to W - w; a window that runs past the border holds pixels that are not in the image. To move the content "
+        "further, pad the image first, as the book does, and cut windows inside the padded image.",
+        _CNN, _CROPS),
+    "crop_same_window_for_all_images": (
+        "one crop position for the whole batch",
+        "Augmentation draws a new random transformation for every image of a batch: one position for all images "
+        "moves them all the same way and gives the network less variety. Draw a top and a left for each image.",
+        _PAGE, _LABEL),
+    "crop_seeded_inside": (
+        "a generator seeded inside the function",
+        "Seeding inside gives the same crops at every call, so every epoch would see the same variants: a fixed data "
+        "set that the network can memorize again. Draw from the rng you are given, which moves on to new numbers at "
+        "every call.",
+        _PAGE, _INSIDE),
+    # add_gaussian_noise
+    "noise_in_place": (
+        "noise added to the images themselves",
+        "The noisy input x + ε is a new array: the clean images must stay as they are, so that every epoch adds fresh "
+        "noise to them. Adding the noise in place (images += ...) changes the training set, and the noise of every "
+        "epoch piles up in it.",
+        _PAGE, _BEYOND),
+    "noise_std_squared": (
+        "the variance as the scale of rng.normal",
+        "std is the standard deviation σ_ε of the noise ε ~ N(0, σ_ε² I), and the scale of rng.normal is a standard "
+        "deviation too: pass std as it is. Squaring it gives noise of standard deviation σ_ε², much weaker when "
+        "σ_ε < 1.",
+        _PAGE, _BEYOND),
+    "noise_uniform": (
+        "uniform noise instead of Gaussian noise",
+        "Noise injection adds Gaussian noise ε ~ N(0, σ_ε² I), with the standard deviation σ_ε = std: "
+        "rng.normal(0, std, ...). Uniform noise on [-std, std] has another shape, and a standard deviation of only "
+        "std / √3.",
+        _PAGE, _BEYOND),
+    "noise_same_for_every_image": (
+        "the same noise for every image",
+        "Every input gets its own random perturbation ε, independent of the other images': draw noise of shape "
+        "images.shape, not one pattern of shape images.shape[1:] that every image of the batch shares.",
+        _PAGE, _BEYOND),
+    "noise_one_value_per_image": (
+        "one noise value per image",
+        "ε ~ N(0, σ_ε² I) has an independent value at every pixel (and channel) of every image: draw noise of shape "
+        "images.shape. One value per image only makes the whole image brighter or darker.",
+        _PAGE, _BEYOND),
+    "noise_seeded_inside": (
+        "a generator seeded inside the function",
+        "Seeding inside gives the same noise at every call, so every epoch would see the same noisy images: a fixed "
+        "data set that the network can memorize again. Draw from the rng you are given, which moves on to new "
+        "numbers at every call.",
+        _PAGE, _INSIDE),
+    # mixup
+    "mixup_lam_on_the_wrong_side": (
+        "the mixing weight on the wrong example",
+        "Mixup gives the weight ρ (lam) to the first example and 1 - ρ to the second, x = ρ x1 + (1 - ρ) x2, "
+        "so that lam = 1 gives back (x1, y1); the labels are mixed with the same weights.",
+        _PAGE, _BEYOND),
+    "mixup_labels_not_mixed": (
+        "the images mixed but not the labels",
+        "Mixup mixes the one-hot labels with the weights of the images, y = ρ y1 + (1 - ρ) y2: the soft label says "
+        "how much of each class the mixed image is. The label of one of the two images alone is wrong for the "
+        "mixture.",
+        _PAGE, _BEYOND),
+    "mixup_labels_added": (
+        "the labels added instead of mixed",
+        "The mixed label is a weighted average of the one-hot labels with the weights of the images, "
+        "y = ρ y1 + (1 - ρ) y2: it sums to 1 and says how much of each class the mixture is. y1 + y2 ignores "
+        "the weight and sums to 2.",
+        _PAGE, _BEYOND),
+    # make_augmenter
+    "augmenter_reflect_fill": (
+        "the mirroring fill, Keras's default, kept for digits",
+        "The random translation, rotation and zoom layers fill the pixels that come in from outside by mirroring the "
+        "image (fill_mode=\"reflect\"), which suits photos; images on an empty background, like the digits, are "
+        "filled with 0: fill_mode=\"constant\".",
+        _PAGE, _LABEL),
+    "augmenter_flips_vertically_too": (
+        "vertical flips as well as horizontal ones",
+        "RandomFlip() flips both ways by default (\"horizontal_and_vertical\"), and an image upside down is not a "
+        "plausible version of most images (trees do not grow downwards): ask for RandomFlip(\"horizontal\").",
+        _PAGE, _TASK),
+    "augmenter_shifts_only_horizontally": (
+        "a translation along one axis only",
+        "RandomTranslation(height_factor, width_factor) shifts by up to height_factor of the height vertically and "
+        "width_factor of the width horizontally: a height factor of 0 never moves the images up or down. Give "
+        "max_shift to both.",
+        _PAGE, _LABEL),
+    "augmenter_shifts_one_way": (
+        "shifts in one direction only",
+        "A single factor f means a shift by up to f either way, from -f to +f; the range (0, f) only ever moves the "
+        "images one way. Pass max_shift (or (-max_shift, max_shift)) for the height and for the width.",
+        _PAGE, _LABEL),
+    "augmenter_only_zooms_in": (
+        "a zoom that only zooms in",
+        "RandomZoom(f) zooms in or out by up to f, from -f to +f (a negative factor zooms in); the range (-f, 0) "
+        "only ever makes the images bigger. Pass max_zoom as it is.",
+        _PAGE, _LABEL),
+    "augmenter_rotates_one_way": (
+        "rotations in one direction only",
+        "A rotation factor f means up to ±f of a full turn, from -f to +f; the range (0, f) only ever turns the "
+        "images one way. Pass max_rotation as it is.",
+        _PAGE, _LABEL),
+    "augmenter_half_the_rotation": (
+        "half the rotation range",
+        "RandomRotation(f) rotates by up to f of a full turn in each direction: a factor of 0.1 already means "
+        "±36°, not a range of 36° to share between the two directions. Pass max_rotation as it is.",
+        _PAGE, _LABEL),
+    "augmenter_rotation_in_radians": (
+        "the rotation factor in radians",
+        "Keras's rotation factor is a fraction of a full turn, not an angle: 0.05 means up to ±18°. Multiplied by "
+        "2π, 0.1 becomes 0.63 of a turn, up to ±226°; pass max_rotation as it is.",
+        _PAGE, _LABEL),
 }
