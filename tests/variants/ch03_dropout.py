@@ -460,5 +460,110 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
 
 # The misconception behind a mistake: (title, what to understand, book page, heading there).
 # The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+_DROPOUT, _KERAS = "book/03_dropout/dropout", "book/03_dropout/dropout_keras"
+
+
+def _global_rng(which):
+    """The misconception of drawing `which` mask from np.random.* (tasks 1 and 3: texts differ, so each is named)."""
+    return (f"the {which} mask drawn from NumPy's global generator instead of rng",
+            "np.random.* functions draw from one global state that the whole program shares, so the same seed "
+            "does not give the same mask. Draw every random number from the generator rng you are given "
+            "(rng.random, rng.binomial, ...), the way a Keras layer takes a seed.",
+            _DROPOUT, "A NumPy dropout layer")
+
+
 MISCONCEPTIONS = {
+    # Task 1: inverted dropout, forward.
+    "vanilla_instead_of_inverted": (
+        "inverted dropout without its scaling: kept units not divided by q = 1 - rate",
+        "Inverted dropout divides the kept units by the keep probability q = 1 - rate during training, so that "
+        "E[r x / q] = x, the output at inference; without it the next layer sees inputs q times smaller in "
+        "training than at test time.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "scale_by_rate": (
+        "kept units divided by the rate instead of the keep probability",
+        "A unit is kept with probability q = 1 - rate, so inverted dropout divides the kept units by q to keep "
+        "the expectation: at rate 0.3 by 0.7 (x / 0.7), not by the rate 0.3.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "keep_probability_is_rate": (
+        "the rate taken for the probability of keeping a unit",
+        "The rate p_drop is the probability of dropping a unit; it is kept with probability q = 1 - rate. Keep "
+        "a value when a uniform draw is below 1 - rate (or at least rate), so that about a fraction rate of the "
+        "values become 0.",
+        _DROPOUT, "Thinned networks"),
+    "drops_at_inference": (
+        "dropout applied at inference",
+        "Dropout is on only in training: at test time every unit is used, and inverted dropout returns x "
+        "unchanged (so its gradient is dout). Draw and apply a mask only when training is True.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "global_numpy_random": _global_rng("dropout"),
+    "fixed_seed_inside": (
+        "a generator with a fixed seed created inside the function: the same mask at every call",
+        "Dropout draws a fresh mask at every training step, so that each step trains another thinned network; "
+        "a generator created with a fixed seed inside the function drops the same units every time. Draw from "
+        "the rng argument.",
+        _DROPOUT, "Thinned networks"),
+    # Task 2: backward.
+    "backward_without_scale": (
+        "the gradient of the kept units not scaled by 1/q",
+        "In training the output is r * x / q, linear in x, so its gradient is dout * r / q: the kept units pass "
+        "dout scaled by the same 1/q = 1/(1 - rate) as in the forward pass, the dropped ones pass 0.",
+        _DROPOUT, "A NumPy dropout layer"),
+    "backward_ignores_mask": (
+        "the gradient passed to the dropped units too",
+        "A dropped unit's output is 0 whatever its input, so its gradient is 0: multiply dout by the mask of "
+        "the forward pass (kept in the cache), r / q, so that the gradient flows only through the kept units.",
+        _DROPOUT, "A NumPy dropout layer"),
+    # Task 3: vanilla dropout.
+    "vanilla_scaled_by_rate_at_test": (
+        "vanilla dropout scaled by the rate at test time",
+        "Vanilla dropout multiplies by the keep probability q = 1 - rate at test time, not by the rate: in "
+        "training a unit passes x with probability q, so its expected output is q x.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "vanilla_not_scaled_at_test": (
+        "vanilla dropout without its test-time factor q = 1 - rate",
+        "Vanilla dropout does not scale in training, so a unit's expected output there is q x; at test time it "
+        "multiplies by q = 1 - rate, else the next layer sees inputs 1/q times larger than those its weights "
+        "were fitted to.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "vanilla_scaled_in_training": (
+        "vanilla dropout that also divides by q in training",
+        "Vanilla dropout passes the kept units unchanged in training (r * x) and multiplies by q = 1 - rate at "
+        "test time; dividing by q in training is inverted dropout's rule, which then needs no test-time factor.",
+        _DROPOUT, "Vanilla and inverted dropout"),
+    "vanilla_global_numpy_random": _global_rng("vanilla dropout"),
+    # Task 4: Monte Carlo dropout (model.predict, mc_uses_predict, fails with the same result: named as this one).
+    "mc_training_false": (
+        "the Monte Carlo passes run with dropout off",
+        "model(x), model(x, training=False) and model.predict(x) run at inference, with dropout off, so every "
+        "pass gives the same prediction; call model(x, training=True) so that each pass uses another thinned "
+        "network.",
+        _KERAS, "Monte Carlo dropout: how sure is the network?"),
+    "mc_returns_variance": (
+        "the variance of the passes instead of their standard deviation",
+        "sigma_MC is the square root of the mean squared deviation of the T predictions from their mean "
+        "(np.std over the passes); the variance is its square, in squared units, and much smaller than the "
+        "spread for probabilities.",
+        _KERAS, "Monte Carlo dropout: how sure is the network?"),
+    "mc_wrong_axis": (
+        "the mean and standard deviation taken over the wrong axis",
+        "Stack the T passes' predictions along a new first axis, shape (T, n, n_outputs), and average over that "
+        "axis (axis=0): one mean and one spread per input and output, over the passes, not over the inputs.",
+        _KERAS, "Monte Carlo dropout: how sure is the network?"),
+    # Task 5: the Keras model.
+    "keras_dropout_on_inputs": (
+        "dropout before every Dense layer, on the inputs too",
+        "Dropout goes after each hidden layer, on its activations; on the inputs it is optional, at a low rate "
+        "if at all (0.2 in the dropout paper), and this exercise asks for none there.",
+        _KERAS, "Where to put dropout"),
+    "keras_keep_probability_as_rate": (
+        "the keep probability passed as Keras's dropout rate",
+        "keras.layers.Dropout(rate) drops each value with probability rate and keeps it with probability "
+        "q = 1 - rate: pass the dropout rate itself, Dropout(rate), not Dropout(1 - rate).",
+        _DROPOUT, "The same layer in Keras"),
+    "keras_same_mask_for_the_batch": (
+        "one dropout mask shared by the whole batch",
+        "Dropout draws a fresh mask for every example and every step, not one per batch: keep Keras's default "
+        "noise_shape=None, since noise_shape=(1, units) drops the same units of every example in the batch.",
+        _DROPOUT, "Thinned networks"),
 }
