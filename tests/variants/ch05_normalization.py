@@ -719,5 +719,258 @@ MISTAKES.update({
 
 # The misconception behind a mistake: (title, what to understand, book page, heading there).
 # The grader names it when a student's failure matches the mistake's (autograder/diagnoses.py).
+_BN = "book/05_normalization/batch_norm"
+_FIXED = "book/05_normalization/seed_batchnorm_fixed"
+_LN = "book/05_normalization/layer_norm"
+_SHIFT = "book/05_normalization/dropout_and_bn"
+_FLAW_3 = "Flaw 3: there is no backward pass"
+_FIXES = "Two fixes, and what they are worth"
+_HOW_LARGE = "How large the shift is"
+
 MISCONCEPTIONS = {
+    # batchnorm_forward
+    "bn_unbiased_variance": (
+        "the unbiased variance in batch statistics",
+        "Batch normalization divides by the batch size N, not N - 1: sigma_B^2 is the biased variance "
+        "of the batch, np.var's default (ddof=0), and that is what Keras computes.",
+        _BN, "The algorithm"),
+    "bn_eps_outside_sqrt": (
+        "epsilon added outside the square root in batch normalization",
+        "Epsilon is added to the variance before the square root, sqrt(var + eps), not to the standard "
+        "deviation: that is how Keras computes it, and a feature that is constant over the batch is "
+        "then mapped to 0 instead of a division by zero.",
+        _BN, "The algorithm"),
+    "bn_no_eps": (
+        "epsilon left out in batch normalization",
+        "Batch normalization divides by sqrt(var + eps): the small eps maps a feature that is constant "
+        "over the batch (variance 0) to 0 instead of dividing by zero, and limits how much a nearly "
+        "constant feature is amplified.",
+        _BN, "The algorithm"),
+    "bn_momentum_reversed": (
+        "the momentum of the running averages the wrong way round",
+        "In Keras the momentum m is the weight of the old value: running = m * running + (1 - m) * batch, "
+        "so with m = 0.99 each training step moves the average 1% of the way to the batch statistics. "
+        "PyTorch's momentum is the weight of the new batch instead.",
+        _BN, "Training and inference: two modes"),
+    "bn_batch_stats_at_inference": (
+        "batch statistics at inference",
+        "At inference (training=False) batch normalization normalizes with the running averages "
+        "running_mean and running_var, a fixed affine map: with the batch's own statistics an example's "
+        "prediction would depend on the other examples in its batch.",
+        _BN, "What goes wrong with batch statistics at test time"),
+    "bn_returns_batch_stats": (
+        "the batch statistics as the new running statistics",
+        "Training moves the running averages only part of the way to the batch statistics, "
+        "running * momentum + batch * (1 - momentum): they average over roughly the last "
+        "1 / (1 - momentum) batches, so that inference does not depend on the last batch alone.",
+        _BN, "Training and inference: two modes"),
+    "bn_running_var_unbiased": (
+        "the unbiased batch variance in the running variance",
+        "Keras updates the running variance with the same biased batch variance sigma_B^2 (divide by N) "
+        "that it normalizes with, not with the unbiased one (N - 1), which is PyTorch's choice there.",
+        _BN, "Training and inference: two modes"),
+    "bn_normalizes_rows": (
+        "the statistics of each example instead of each feature (layer normalization)",
+        "Batch normalization computes one mean and one variance per feature, over the N examples of the "
+        "batch (axis 0, each column); statistics per example over its features (axis 1, each row) are "
+        "those of layer normalization.",
+        _LN, "Which axis each one normalizes"),
+    "bn_no_gamma_beta": (
+        "gamma and beta left out",
+        "After normalizing, batch normalization scales and shifts each feature, out = gamma * x_hat + beta: "
+        "the learned gamma and beta give back the freedom that forcing mean 0 and variance 1 takes away.",
+        _BN, r"Why the learnable $\gamma$ and $\beta$"),
+    # batchnorm_backward
+    "bn_backward_ignores_statistics": (
+        "the backward pass of a fixed scaling in batch normalization",
+        "In training mode the batch mean and variance are functions of x too: every x_i moves the "
+        "statistics of its column, so dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps) "
+        "with g = gamma * dout, not just g / sqrt(var + eps).",
+        _FIXED, _FLAW_3),
+    "bn_backward_ignores_variance": (
+        "the gradient through the batch variance left out",
+        "The chain rule goes through x_hat, then through the batch variance, then through the batch mean: "
+        "the variance's path gives the term - x_hat * mean(g * x_hat) of dx (g = gamma * dout), which "
+        "removes the stretch of each column that the normalization makes irrelevant.",
+        _FIXED, _FLAW_3),
+    "bn_dgamma_wrong_axis": (
+        "dgamma summed over the features in batch normalization",
+        "gamma_j scales feature j of every example, so its gradient adds up the contributions of all "
+        "examples: dgamma is the sum of dout * x_hat over the batch (axis 0), one value per feature.",
+        _FIXED, _FLAW_3),
+    "bn_dgamma_not_summed": (
+        "dgamma left per example",
+        "gamma has one value per feature, shared by all examples of the batch: its gradient is the sum of "
+        "dout * x_hat over the examples (axis 0), of shape (D,) like gamma itself.",
+        _FIXED, _FLAW_3),
+    "bn_backward_forgets_gamma": (
+        "gamma left out of dx",
+        "The output is gamma * x_hat + beta, so the gradient that reaches x_hat is g = gamma * dout, and "
+        "the backward pass through the normalization works from g, not from dout.",
+        _FIXED, _FLAW_3),
+    # layernorm_forward
+    "ln_normalizes_batch_axis": (
+        "the statistics of each feature instead of each example (batch normalization)",
+        "Layer normalization computes one mean and one variance per example, over its D features (axis 1, "
+        "each row), so that an example's output does not depend on the rest of the batch; statistics of "
+        "each feature over the batch are those of batch normalization.",
+        _LN, "Which axis each one normalizes"),
+    "ln_unbiased_variance": (
+        "the unbiased variance in layer normalization",
+        "Layer normalization divides by the number of features D, not D - 1: sigma_i^2 is the biased "
+        "variance of example i's features, np.var's default (ddof=0), and that is what Keras computes.",
+        _LN, "Per-example statistics"),
+    "ln_eps_outside_sqrt": (
+        "epsilon added outside the square root in layer normalization",
+        "Epsilon is added to each example's variance before the square root, sqrt(var + eps), as in batch "
+        "normalization and in Keras: an example whose features are all equal is then mapped to beta "
+        "instead of a division by zero.",
+        _LN, "Per-example statistics"),
+    "ln_no_eps": (
+        "epsilon left out in layer normalization",
+        "Layer normalization divides by sqrt(var + eps), with eps inside the square root as in batch "
+        "normalization: an example whose features are all equal (variance 0) is then mapped to beta "
+        "instead of a division by zero.",
+        _LN, "Per-example statistics"),
+    # layernorm_backward
+    "ln_backward_gamma_outside": (
+        "gamma taken out of layer normalization's backward pass",
+        "The backward pass works from g = gamma * dout, the gradient with respect to x_hat. In batch "
+        "normalization gamma is constant along the normalized axis and could be moved out of the mean "
+        "terms; in layer normalization gamma_j changes along that axis, so it cannot.",
+        _FIXED, _FLAW_3),
+    "ln_backward_ignores_statistics": (
+        "the backward pass of a fixed scaling in layer normalization",
+        "Each example's mean and variance are functions of its features: every x_ij moves the statistics "
+        "of its row, so dx subtracts the row means of g and of g * x_hat (g = gamma * dout) before "
+        "dividing by sqrt(var + eps), as in batch normalization along the other axis.",
+        _FIXED, _FLAW_3),
+    "ln_backward_batch_axis": (
+        "batch normalization's backward pass for layer normalization",
+        "Layer normalization's statistics are over each example's features, so its backward pass takes "
+        "the means of g and of g * x_hat over axis 1 (each row, keepdims=True), not over the batch as "
+        "batch normalization's does.",
+        _LN, "Which axis each one normalizes"),
+    "ln_dgamma_wrong_axis": (
+        "dgamma summed over the features in layer normalization",
+        "gamma_j scales feature j of every example, in layer normalization as in batch normalization, so "
+        "dgamma sums dout * x_hat over the examples (axis 0), one value per feature, although the "
+        "statistics are taken over the features.",
+        _LN, "Per-example statistics"),
+    # build_bn_classifier
+    "keras_activation_before_bn": (
+        "batch normalization after the activation",
+        "The chapter puts batch normalization between a layer's linear part and its nonlinearity, so that "
+        "it normalizes the pre-activations: a Dense layer without activation, then BatchNormalization(), "
+        "then Activation(\"relu\").",
+        _BN, "Batch normalization in Keras"),
+    "keras_relu_in_dense_and_after_bn": (
+        "a ReLU in the Dense layer before batch normalization",
+        "The Dense layer before BatchNormalization stays linear, so that batch normalization acts on the "
+        "pre-activations; the ReLU comes once, after it, as a layer of its own.",
+        _BN, "Batch normalization in Keras"),
+    "keras_bn_momentum": (
+        "the momentum of the lesson's NumPy class",
+        "Keras's BatchNormalization uses the momentum m = 0.99 by default, a running average over roughly "
+        "the last 100 training steps; 0.9 is the lesson's NumPy class's, a faster and noisier average. "
+        "The task asks for Keras's defaults.",
+        _BN, "Training and inference: two modes"),
+    "keras_bn_epsilon_of_pytorch": (
+        "the epsilon of PyTorch",
+        "Keras's default epsilon is 1e-3; 1e-5 is PyTorch's default, and the lesson's NumPy class's. The "
+        "task asks for BatchNormalization() with Keras's defaults.",
+        _BN, "Training and inference: two modes"),
+    "keras_bn_without_scale": (
+        "batch normalization without its learned gamma",
+        "With scale=False the layer has no gamma, and every normalized feature keeps variance 1: the learned "
+        "gamma and beta give back the freedom that the normalization takes away, and Keras learns both by "
+        "default.",
+        _BN, r"Why the learnable $\gamma$ and $\beta$"),
+    "keras_bn_moving_variance_starts_at_zero": (
+        "the running variance started at zero",
+        "Keras starts the moving variance at 1. Started at 0 it is far too small early in training, and "
+        "inference divides by its square root: the outputs are inflated by 1 / sqrt(1 - m^t) after t steps, "
+        "by 1 / sqrt(eps) before the first.",
+        _FIXED, "Flaw 2: the running variance starts at zero"),
+    # recalibrate_batchnorm
+    "recalibrate_not_sequential": (
+        "every layer recalibrated from the old network's inputs",
+        "Each BatchNormalization layer's input depends on the statistics of the BN layers before it: "
+        "recalibrate the layers in order, each from the inputs it receives once the layers before it "
+        "have their new statistics.",
+        _SHIFT, _FIXES),
+    "recalibrate_one_training_call": (
+        "a training-mode call to set the moving statistics",
+        "A call with training=True moves the moving statistics only (1 - momentum) of the way to the "
+        "batch's, 1% with Keras's 0.99. Recalibration sets them to the mean and variance of each layer's "
+        "inputs, with assign.",
+        _BN, "Batch normalization in Keras"),
+    "recalibrate_unbiased_variance": (
+        "the unbiased variance in the recalibrated statistics",
+        "Batch normalization's variance is the biased one, dividing by the number of examples (np.var's "
+        "default): the recalibrated moving variance is the biased variance of each layer's inputs.",
+        _SHIFT, _FIXES),
+    "recalibrate_momentum_zero_training_pass": (
+        "statistics gathered in training mode, with dropout on",
+        "Recalibration takes each layer's statistics from its inputs in inference mode, with dropout off, "
+        "as they are at inference; in training mode dropout inflates their variance (the variance shift), "
+        "and the moving variance would be wrong again.",
+        _SHIFT, _FIXES),
+    "recalibrate_training_mode_inputs_fit": (
+        "training the model again to recalibrate it",
+        "Recalibration changes only the moving statistics, from one pass of the data through the network in "
+        "inference mode: no training. fit changes the weights, gamma and beta, and moves the statistics "
+        "only 1% per step.",
+        _SHIFT, _FIXES),
+    # dropout_variance_shift
+    "shift_without_inverted_scaling": (
+        "vanilla instead of inverted dropout",
+        "Keras's dropout is inverted: in training it passes on r * h / q with q = 1 - rate, which keeps "
+        "each unit's mean; without the 1 / q the mean changes too. The training-mode variance is "
+        "Var[h] + rate / q * E[h^2].",
+        _SHIFT, _HOW_LARGE),
+    "shift_rate_and_keep_exchanged": (
+        "dropout rate and keep probability exchanged",
+        "Keras's rate is the probability p_drop of dropping a unit, and q = 1 - rate that of keeping it: "
+        "the training-mode variance grows by p_drop / q * E[h^2], little for a small rate.",
+        _SHIFT, _HOW_LARGE),
+    "shift_mean_zero_shortcut": (
+        "the variance shift of a unit of mean zero",
+        "Var[h] / q holds only for units of mean 0. In general the mean stays while E[h~^2] = E[h^2] / q, "
+        "so Var_train = Var[h] + p_drop / q * E[h^2]: a nonzero mean, as after a ReLU, makes the shift "
+        "larger.",
+        _SHIFT, _HOW_LARGE),
+    "shift_unbiased_variances": (
+        "the unbiased variance",
+        "Batch normalization's variances are the biased ones, dividing by the number of values (np.var's "
+        "default): Var_inference is the biased variance of h over the N examples, and Var_train gives each "
+        "example the probability 1 / N.",
+        _BN, "The algorithm"),
+    "shift_std_inverted": (
+        "the spread at inference inverted",
+        "At inference the BN layer divides by sqrt(Var_train + eps), learned behind dropout in training, "
+        "while its input has the smaller variance Var_inference: the standard deviation of its output is "
+        "sqrt(Var_inference / (Var_train + eps)), below 1.",
+        _SHIFT, _HOW_LARGE),
+    "shift_std_without_sqrt": (
+        "a ratio of variances instead of a standard deviation",
+        "The BN layer's normalized output has the variance Var_inference / (Var_train + eps) at inference; "
+        "std_inference is its standard deviation, the square root of that.",
+        _SHIFT, _HOW_LARGE),
+    "shift_eps_outside_sqrt": (
+        "epsilon added outside the square root in the variance-shift ratio",
+        "The BN layer divides by sqrt(sigma_run^2 + eps), with epsilon inside the square root, so "
+        "std_inference = sqrt(Var_inference / (Var_train + eps)).",
+        _SHIFT, _HOW_LARGE),
+    "shift_without_eps": (
+        "epsilon left out in the variance-shift ratio",
+        "At inference the BN layer divides by sqrt(sigma_run^2 + eps), epsilon included, so "
+        "std_inference = sqrt(Var_inference / (Var_train + eps)).",
+        _SHIFT, _HOW_LARGE),
+    "shift_recalibrated_statistics": (
+        "the inference-mode variance as the moving variance",
+        "Behind a dropout layer the BN layer learns its moving variance in training mode, so "
+        "sigma_run^2 = Var_train, not Var_inference: that mismatch is the variance shift. Only a "
+        "recalibration (task 6) would make it Var_inference.",
+        _SHIFT, _HOW_LARGE),
 }
