@@ -132,7 +132,7 @@ def collisions(data: dict) -> list[tuple[str, str, str]]:
 
 def _write(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

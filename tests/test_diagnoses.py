@@ -4,12 +4,12 @@ That each catalogued mistake is named as itself when graded is tested with the m
 themselves (test_grading_variants.py)."""
 import json
 
-import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from autograder import diagnoses, notebooks
+from autograder import diagnoses, notebooks, synthetic
+from autograder.course import Course
 from autograder.checker import diagnoses_of
 from regcourse import diagnosis
 from regcourse.checks import check_array, check_scalar, check_that
@@ -78,12 +78,23 @@ def test_results_that_are_not_numbers_never_break_the_failure(registry):
         assert "f(x)" in failure_of(check_array, returned, np.ones(3), "f(x)")
 
 
+def test_a_result_with_nan_and_infinities_is_plain_json_and_still_matches(registry):
+    expected, mistaken = np.linspace(0, 1, 5), np.array([0.0, np.nan, np.inf, -np.inf, 1.0])
+    recorded = json.loads(json.dumps(diagnosis.fingerprint(mistaken, ""), allow_nan=False))
+    assert diagnosis.same(recorded, diagnosis.fingerprint(mistaken.astype(np.float32), ""))
+    assert not diagnosis.same(recorded, diagnosis.fingerprint(np.nan_to_num(mistaken), ""))
+    registry([(diagnosis.value_key("f(x)", expected), recorded, "a/one")])
+    assert "common mistake: a/one" in failure_of(check_array, mistaken, expected, "f(x)")
+
+
 # ---- the catalogue and its recorded fingerprints ------------------------------------------
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_misconception_is_a_mistake_with_a_book_section(assignment):
     module = diagnoses.variants(assignment)
     assert set(module.MISCONCEPTIONS) <= set(module.MISTAKES)
+    titles = [title for title, *_ in module.MISCONCEPTIONS.values()]
+    assert len(set(titles)) == len(titles), "two misconceptions of one assignment share a title"
     for title, explanation, page, heading in module.MISCONCEPTIONS.values():
         assert title and title[0].islower() and not title.endswith("."), title
         assert explanation.endswith(".") and len(explanation) < 400, explanation
@@ -120,12 +131,12 @@ def _first_public_misconception(assignment: str) -> tuple[str, str]:
 @pytest.mark.slow  # runs each exercise notebook in a Jupyter kernel
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_visible_test_names_the_misconception_in_the_students_kernel(assignment, tmp_path):
-    """The exercise notebook as a student has it, run in a Jupyter kernel, with a catalogued
-    mistake in its solution cell: the visible test's error names the misconception."""
+    """The exercise notebook as a student has it, solved, run in a Jupyter kernel, with a
+    catalogued mistake in a solution cell: the visible test's error names the misconception."""
     name, title = _first_public_misconception(assignment)
     replace, must_fail, _ = diagnoses.variants(assignment).MISTAKES[name]
     (notebook,) = (ROOT / "exercises" / assignment).glob("*.ipynb")
-    nb = nbformat.read(notebook, as_version=4)
+    nb = synthetic.correct(Course(), assignment, notebook.stem)
     tests = {f"test_{gid}" for gid in replace} | must_fail
     kept = []
     for cell in nb.cells:

@@ -29,11 +29,18 @@ _registry = None
 recorder = None           # when set, called with (key, actual, message) at each failing check (autograder/diagnoses.py)
 
 
+def _plain(value) -> float | str:
+    """A number as JSON has it: NaN and the infinities as the strings "nan", "inf", "-inf"."""
+    value = float(value)
+    return value if np.isfinite(value) else str(value)
+
+
 def _summary(array: np.ndarray) -> dict:
     flat = array.ravel()
     positions = np.unique(np.linspace(0, max(flat.size - 1, 0), min(flat.size, SAMPLE)).astype(int))
-    return {"shape": list(array.shape), "sample": [float(flat[i]) for i in positions] if flat.size else [],
-            "mean": float(flat.mean()) if flat.size else 0.0, "abs": float(np.abs(flat).sum())}
+    with np.errstate(all="ignore"):
+        return {"shape": list(array.shape), "sample": [_plain(flat[i]) for i in positions] if flat.size else [],
+                "mean": _plain(flat.mean()) if flat.size else 0.0, "abs": _plain(np.abs(flat).sum())}
 
 
 def _numbers(value) -> np.ndarray | None:
@@ -53,7 +60,7 @@ def value_key(what: str, expected) -> str:
         text = repr(expected)
     else:  # six significant digits: the same on every machine, whatever the BLAS
         summary = _summary(array)
-        text = f"{summary['shape']} " + " ".join(f"{v:.6g}" for v in [*summary["sample"], summary["mean"], summary["abs"]])
+        text = f"{summary['shape']} " + " ".join(f"{float(v):.6g}" for v in [*summary["sample"], summary["mean"], summary["abs"]])
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     return f"value:{what}|{digest}"
 
@@ -74,8 +81,10 @@ def same(a: dict, b: dict) -> bool:
     """Whether two fingerprints are those of the same failure."""
     if "message" in a or "message" in b:
         return a.get("message") == b.get("message")
-    return a["shape"] == b["shape"] and np.allclose(a["sample"], b["sample"], **TOLERANCE) and \
-        np.allclose([a["mean"], a["abs"]], [b["mean"], b["abs"]], **TOLERANCE)
+    def numbers(print_: dict) -> np.ndarray:
+        return np.array([float(v) for v in [*print_["sample"], print_["mean"], print_["abs"]]])
+
+    return a["shape"] == b["shape"] and np.allclose(numbers(a), numbers(b), **TOLERANCE)
 
 
 class Registry:
@@ -99,7 +108,7 @@ class Registry:
     def describe(self, name: str) -> str:
         about = self.misconceptions[name]
         return (f"\nThis looks like a common mistake: {about['title']}. {about['explanation']} "
-                f"Read more in the book: {about['where']}.")
+                f"Read more in the book: {about['where']}")
 
 
 def use(data: dict) -> None:

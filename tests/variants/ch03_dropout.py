@@ -223,13 +223,15 @@ _VALIDATE = '''    if not 0 <= rate < 1:
 '''
 
 def _classifier(hidden='keras.layers.Dense(units, activation="relu")', optimizer='"adam"',
-                loss='"sparse_categorical_crossentropy"', metrics='["accuracy"]', dropout="keras.layers.Dropout(rate)"):
-    """Our build_dropout_classifier with one setting changed."""
+                loss='"sparse_categorical_crossentropy"', metrics='["accuracy"]', dropout="keras.layers.Dropout(rate)",
+                inputs="keras.Input(shape=(input_dim,))", units="hidden_units"):
+    """Our build_dropout_classifier with one setting changed (dropout="": no Dropout layers)."""
+    block = ", ".join(layer for layer in (hidden, dropout) if layer)
     return f'''
 def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [{hidden}, {dropout}]
+    layers = [{inputs}]
+    for units in {units}:
+        layers += [{block}]
     model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
     return model
@@ -367,51 +369,19 @@ def mc_dropout_predict(model, x, n_samples):
     return preds.mean(axis=0), preds.std(axis=0)
 '''}, {"test_mc_dropout_predict"}, "fewer than the n_samples = 2 passes"),
     # Task 5.
-    "keras_no_dropout": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    model = keras.Sequential([keras.Input(shape=(input_dim,))]
-                             + [keras.layers.Dense(units, activation="relu") for units in hidden_units]
-                             + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"}, "a Dropout(rate) after each hidden layer"),
-    "keras_dropout_on_inputs": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,)), keras.layers.Dropout(rate)]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(rate)]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"}, "none on the inputs or after the output layer"),
-    "keras_rate_hard_coded": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(0.5)]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)'"),
-    "keras_keep_probability_as_rate": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(1 - rate)]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"}, "Dropout(0.7)"),
-    "keras_also_l2": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3)),
-                   keras.layers.Dropout(rate)]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"},
+    "keras_no_dropout": ({"build_dropout_classifier": _classifier(dropout="")},
+        {"test_build_dropout_classifier"}, "a Dropout(rate) after each hidden layer"),
+    "keras_dropout_on_inputs": ({"build_dropout_classifier": _classifier(
+        inputs="keras.Input(shape=(input_dim,)), keras.layers.Dropout(rate)")},
+        {"test_build_dropout_classifier"}, "none on the inputs or after the output layer"),
+    "keras_rate_hard_coded": ({"build_dropout_classifier": _classifier(dropout="keras.layers.Dropout(0.5)")},
+        {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)'"),
+    "keras_keep_probability_as_rate": ({"build_dropout_classifier": _classifier(
+        dropout="keras.layers.Dropout(1 - rate)")},
+        {"test_build_dropout_classifier"}, "Dropout(0.7)"),
+    "keras_also_l2": ({"build_dropout_classifier": _classifier(
+        hidden='keras.layers.Dense(units, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3))')},
+        {"test_build_dropout_classifier"},
         "the kernel of hidden Dense layer 1 (32 units) is regularized, with L1L2(l1=0, l2=0.001); use dropout only"),
     "keras_activity_regularizer": ({"build_dropout_classifier": _classifier(
         hidden='keras.layers.Dense(units, activation="relu", activity_regularizer=keras.regularizers.L2(1e-3))')},
@@ -447,15 +417,8 @@ def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
         "Dropout layer 1 has noise_shape=(1, 32), so it does not drop each unit of each example independently"),
     "keras_gaussian_dropout": ({"build_dropout_classifier": _classifier(dropout="keras.layers.GaussianDropout(rate)")},
                                {"test_build_dropout_classifier"}, "the model has ['GaussianDropout'] layers"),
-    "keras_units_reversed": ({"build_dropout_classifier": '''
-def build_dropout_classifier(input_dim, n_classes, hidden_units, rate):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in reversed(hidden_units):
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.Dropout(rate)]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)', 'Dense(16)'"),
+    "keras_units_reversed": ({"build_dropout_classifier": _classifier(units="reversed(hidden_units)")},
+        {"test_build_dropout_classifier"}, "expected ['Dense(8)', 'Dropout(0.3)', 'Dense(16)'"),
 }
 
 # The misconception behind a mistake: (title, what to understand, book page, heading there).

@@ -421,7 +421,7 @@ MISCONCEPTIONS = {
         "book/04_early_stopping/early_stopping", "Keras's rules, exactly"),
     # Task 3.
     "callbacks_monitor_training_loss": (
-        "the training loss monitored instead of the validation loss",
+        "the callbacks set to monitor the training loss",
         "Early stopping watches a loss on held-out data, monitor=\"val_loss\": the training loss keeps going down "
         "while the network overfits, so training on it runs the whole epoch budget.",
         "book/04_early_stopping/early_stopping", "When does overfitting start?"),

@@ -428,12 +428,14 @@ def recalibrate_batchnorm(model, x):
 def _bn_classifier(bn="", dense="", relu='keras.layers.Activation("relu")', units="units", extra="",
                    optimizer="keras.optimizers.Adam(learning_rate)", loss='"sparse_categorical_crossentropy"',
                    metrics='["accuracy"]'):
-    """Our build_bn_classifier with one setting changed."""
+    """Our build_bn_classifier with one setting changed (relu="": no Activation layer)."""
+    block = ", ".join(layer for layer in (f"keras.layers.Dense({units}, {dense})",
+                                          f"keras.layers.BatchNormalization({bn})", relu, extra) if layer)
     return f'''
 def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
     layers = [keras.Input(shape=(input_dim,))]
     for units in hidden_units:
-        layers += [keras.layers.Dense({units}, {dense}), keras.layers.BatchNormalization({bn}), {relu}, {extra}]
+        layers += [{block}]
     model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(optimizer={optimizer}, loss={loss}, metrics={metrics})
     return model
@@ -485,34 +487,12 @@ MISTAKES = {
     "ln_dgamma_wrong_axis": (_ln_backward(dgamma="(dout * x_hat).sum(axis=1)"), {"test_layernorm_backward"},
                              "dgamma of layernorm_backward"),
     # build_bn_classifier
-    "keras_activation_before_bn": ({"build_bn_classifier": '''
-def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.BatchNormalization()]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_bn_classifier"}, "expected Dense -> BatchNormalization -> Activation"),
-    "keras_relu_in_dense_and_after_bn": ({"build_bn_classifier": '''
-def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units, activation="relu"), keras.layers.BatchNormalization(),
-                   keras.layers.Activation("relu")]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_bn_classifier"}, "leave it linear"),
-    "keras_default_learning_rate": ({"build_bn_classifier": '''
-def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
-    layers = [keras.Input(shape=(input_dim,))]
-    for units in hidden_units:
-        layers += [keras.layers.Dense(units), keras.layers.BatchNormalization(), keras.layers.Activation("relu")]
-    model = keras.Sequential(layers + [keras.layers.Dense(n_classes, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-'''}, {"test_build_bn_classifier"}, "learning rate"),
+    "keras_activation_before_bn": ({"build_bn_classifier": _bn_classifier(dense='activation="relu"', relu="")},
+        {"test_build_bn_classifier"}, "expected Dense -> BatchNormalization -> Activation"),
+    "keras_relu_in_dense_and_after_bn": ({"build_bn_classifier": _bn_classifier(dense='activation="relu"')},
+        {"test_build_bn_classifier"}, "leave it linear"),
+    "keras_default_learning_rate": ({"build_bn_classifier": _bn_classifier(optimizer='"adam"')},
+        {"test_build_bn_classifier"}, "learning rate"),
     "keras_bn_momentum": ({"build_bn_classifier": _bn_classifier(bn="momentum=0.9")}, {"test_build_bn_classifier"},
                           "BatchNormalization layer 1 has momentum=0.9; expected Keras's default 0.99"),
     "keras_bn_epsilon_of_pytorch": ({"build_bn_classifier": _bn_classifier(bn="epsilon=1e-5")},
@@ -534,7 +514,7 @@ def build_bn_classifier(input_dim, n_classes, hidden_units, learning_rate=0.01):
     "keras_kernel_regularizer": ({"build_bn_classifier": _bn_classifier(
         dense="kernel_regularizer=keras.regularizers.L2(1e-4)")}, {"test_build_bn_classifier"},
         "the kernel of hidden Dense layer 1 (32 units) is regularized, with L1L2(l1=0, l2=0.0001)"),
-    "keras_dropout_after_relu": ({"build_bn_classifier": _bn_classifier(extra="keras.layers.Dropout(0.2), ")},
+    "keras_dropout_after_relu": ({"build_bn_classifier": _bn_classifier(extra="keras.layers.Dropout(0.2)")},
                                  {"test_build_bn_classifier"}, "expected Dense -> BatchNormalization -> Activation"),
     "keras_sgd": ({"build_bn_classifier": _bn_classifier(optimizer="keras.optimizers.SGD(learning_rate)")},
                   {"test_build_bn_classifier"}, "compiled with the SGD optimizer; expected the Adam optimizer"),

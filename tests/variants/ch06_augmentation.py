@@ -536,7 +536,7 @@ MISCONCEPTIONS = {
         "moves them all the same way and gives the network less variety. Draw a top and a left for each image.",
         _PAGE, _LABEL),
     "crop_seeded_inside": (
-        "a generator seeded inside the function",
+        "the crops drawn from a generator seeded inside the function",
         "Seeding inside gives the same crops at every call, so every epoch would see the same variants: a fixed data "
         "set that the network can memorize again. Draw from the rng you are given, which moves on to new numbers at "
         "every call.",
@@ -571,7 +571,7 @@ MISCONCEPTIONS = {
         "images.shape. One value per image only makes the whole image brighter or darker.",
         _PAGE, _BEYOND),
     "noise_seeded_inside": (
-        "a generator seeded inside the function",
+        "the noise drawn from a generator seeded inside the function",
         "Seeding inside gives the same noise at every call, so every epoch would see the same noisy images: a fixed "
         "data set that the network can memorize again. Draw from the rng you are given, which moves on to new "
         "numbers at every call.",
