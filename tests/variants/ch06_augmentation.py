@@ -166,19 +166,20 @@ def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, se
 '''
 
 
-def _augmenter(translation="max_shift, max_shift", rotation="max_rotation", zoom="max_zoom"):
-    """Our make_augmenter with other factors for its translation, rotation and zoom layers."""
+def _augmenter(translation="max_shift, max_shift", rotation="max_rotation", zoom="max_zoom",
+               options='fill_mode="constant", seed=seed', flip_options='"horizontal", seed=seed', flip_when="flip"):
+    """Our make_augmenter with other factors, options of the random layers, or flip condition."""
     return f'''
 def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):
     layers = [keras.layers.Identity()]
-    if flip:
-        layers.append(keras.layers.RandomFlip("horizontal", seed=seed))
+    if {flip_when}:
+        layers.append(keras.layers.RandomFlip({flip_options}))
     if max_shift:
-        layers.append(keras.layers.RandomTranslation({translation}, fill_mode="constant", seed=seed))
+        layers.append(keras.layers.RandomTranslation({translation}, {options}))
     if max_rotation:
-        layers.append(keras.layers.RandomRotation({rotation}, fill_mode="constant", seed=seed))
+        layers.append(keras.layers.RandomRotation({rotation}, {options}))
     if max_zoom:
-        layers.append(keras.layers.RandomZoom({zoom}, fill_mode="constant", seed=seed))
+        layers.append(keras.layers.RandomZoom({zoom}, {options}))
     return keras.Sequential(layers)
 '''
 
@@ -408,27 +409,13 @@ MISTAKES = {
         {"test_mixup"}, "returned dtype float64; expected float32"),
     # make_augmenter
     "augmenter_reflect_fill": (
-        {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
-                           "    return keras.Sequential([keras.layers.RandomFlip('horizontal', seed=seed) if flip\n"
-                           "                             else keras.layers.Identity(),\n"
-                           "                             keras.layers.RandomTranslation(max_shift, max_shift, seed=seed),\n"
-                           "                             keras.layers.RandomRotation(max_rotation, seed=seed),\n"
-                           "                             keras.layers.RandomZoom(max_zoom, seed=seed)])\n"},
+        {"make_augmenter": _augmenter(options="seed=seed")},
         {"test_make_augmenter"}, "use fill_mode='constant'"),
     "augmenter_flips_vertically_too": (
-        {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
-                           "    return keras.Sequential([keras.layers.RandomFlip(seed=seed) if flip\n"
-                           "                             else keras.layers.Identity(),\n"
-                           "                             keras.layers.RandomTranslation(max_shift, max_shift, fill_mode='constant', seed=seed),\n"
-                           "                             keras.layers.RandomRotation(max_rotation, fill_mode='constant', seed=seed),\n"
-                           "                             keras.layers.RandomZoom(max_zoom, fill_mode='constant', seed=seed)])\n"},
+        {"make_augmenter": _augmenter(flip_options="seed=seed")},
         {"test_make_augmenter"}, "neither the original nor its left-right mirror image"),
     "augmenter_always_flips": (
-        {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
-                           "    return keras.Sequential([keras.layers.RandomFlip('horizontal', seed=seed),\n"
-                           "                             keras.layers.RandomTranslation(max_shift, max_shift, fill_mode='constant', seed=seed),\n"
-                           "                             keras.layers.RandomRotation(max_rotation, fill_mode='constant', seed=seed),\n"
-                           "                             keras.layers.RandomZoom(max_zoom, fill_mode='constant', seed=seed)])\n"},
+        {"make_augmenter": _augmenter(flip_when="True")},
         {"test_make_augmenter"}, "(no transformation asked for) called with training=True"),
     "augmenter_active_at_inference": (
         {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
@@ -443,17 +430,7 @@ MISTAKES = {
                            "                             keras.layers.RandomZoom(max_zoom, fill_mode='constant', seed=seed)])\n"},
         {"test_make_augmenter"}, "the model uses 'Lambda'"),
     "augmenter_ignores_seed": (
-        {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
-                           "    layers = [keras.layers.Identity()]\n"
-                           "    if flip:\n"
-                           "        layers.append(keras.layers.RandomFlip('horizontal'))\n"
-                           "    if max_shift:\n"
-                           "        layers.append(keras.layers.RandomTranslation(max_shift, max_shift, fill_mode='constant'))\n"
-                           "    if max_rotation:\n"
-                           "        layers.append(keras.layers.RandomRotation(max_rotation, fill_mode='constant'))\n"
-                           "    if max_zoom:\n"
-                           "        layers.append(keras.layers.RandomZoom(max_zoom, fill_mode='constant'))\n"
-                           "    return keras.Sequential(layers)\n"},
+        {"make_augmenter": _augmenter(options='fill_mode="constant"', flip_options='"horizontal"')},
         {"test_make_augmenter"}, "pass the seed to every random layer"),
     "augmenter_returns_a_list": (
         {"make_augmenter": "def make_augmenter(flip=False, max_shift=0.0, max_rotation=0.0, max_zoom=0.0, seed=None):\n"
