@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import sys
 import time
 import uuid
@@ -46,7 +47,11 @@ def _jobqueue(engine: Engine, workers: int):
     import yaml
 
     if engine.config:
-        dask.config.update(dask.config.config, yaml.safe_load(Path(engine.config).read_text()) or {}, priority="new")
+        try:
+            settings = yaml.safe_load(Path(engine.config).read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{engine.config} is not a valid YAML file: {exc}") from exc
+        dask.config.update(dask.config.config, settings, priority="new")
     kind = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster, "sge": dask_jobqueue.SGECluster}
     given = {"queue": engine.queue, "account": engine.account, "cores": engine.cores, "memory": engine.memory,
              "walltime": engine.walltime}
@@ -55,6 +60,10 @@ def _jobqueue(engine: Engine, workers: int):
     if not cores or not (options.get("memory") or dask.config.get(f"jobqueue.{engine.kind}.memory", None)):
         raise ValueError(f"--cluster {engine.kind} needs the cores and memory of a batch job: "
                          "--cores-per-job and --memory-per-job, or a --cluster-config file that sets them")
+    submit = kind[engine.kind].job_cls.submit_command
+    if not shutil.which(submit):
+        raise ValueError(f"--cluster {engine.kind} submits worker jobs with {submit}, which is not on PATH here "
+                         "(run the grader where jobs can be submitted, e.g. the cluster's login node)")
     cluster = kind[engine.kind](processes=int(cores), **options)  # one single-threaded worker per core
     cluster.scale(n=workers)
     return cluster

@@ -151,11 +151,29 @@ def test_cluster_options_are_checked(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_a_queue_needs_cores_and_memory(tmp_path, capsys):
-    course = synthetic.make_course(Course(ROOT), tmp_path / "course", [ASSIGNMENT], max_tests=1)
-    engine = grade.Engine(kind="slurm", queue="short")
-    assert grade.grade(course, grade.Options(quiet=True, engine=engine)) == 2
-    assert "--cluster slurm needs the cores and memory of a batch job" in capsys.readouterr().err
+@pytest.fixture(scope="module")
+def small_course(tmp_path_factory):
+    return synthetic.make_course(Course(ROOT), tmp_path_factory.mktemp("small") / "course", [ASSIGNMENT], max_tests=1)
+
+
+@pytest.mark.parametrize("engine, message", [
+    (grade.Engine(kind="slurm", queue="short"), "--cluster slurm needs the cores and memory of a batch job"),
+    pytest.param(grade.Engine(kind="pbs", cores=4, memory="8 GB"), "submits worker jobs with qsub, which is not on PATH",
+                 marks=pytest.mark.skipif(bool(shutil.which("qsub")), reason="qsub is on PATH")),
+])
+def test_a_queue_is_checked_before_grading(small_course, engine, message, capsys):
+    assert grade.grade(small_course, grade.Options(quiet=True, engine=engine)) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_workers_with_other_grader_code_are_refused(small_course, capsys, monkeypatch):
+    from autograder import worker
+    monkeypatch.setattr(worker, "code_digest", lambda: "not-the-workers-code")  # the grader's side only
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster:
+        engine = grade.Engine(kind="scheduler", address=cluster.scheduler_address)
+        assert grade.grade(small_course, grade.Options(quiet=True, engine=engine)) == 2
+    assert "it runs other grader code than the grading run" in capsys.readouterr().err
+    assert not (small_course.jobs / ASSIGNMENT).exists(), "nothing was prepared"
 
 
 def tar_of(*members) -> bytes:
