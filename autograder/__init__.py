@@ -15,6 +15,9 @@ Modules behind them, one purpose each:
     templates   per assignment: source, release and a gradebook made by generate_assignment
     jobs        preparing grading jobs: folders, snapshots, fingerprints
     pool        running jobs side by side on this machine, with a progress bar
+    cluster     running jobs on a Dask cluster (local, Slurm/PBS/SGE, an existing scheduler): the grader's side
+    worker      the Dask worker's side: a plugin that prepares each worker, the tasks that grade a job
+    parcel      folders packed as bytes to travel to a worker and back (unpacking stays inside the folder)
     job         one (student, assignment) grading job in a folder of its own
     result      the record a job writes (JobResult) and the kinds of issue it reports
     submission  what is wrong with a submitted folder (reported before grading)

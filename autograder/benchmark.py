@@ -1,6 +1,7 @@
 """How much faster is `autograder.grade` than plain nbgrader? Measure it here.
 
     python -m autograder.benchmark [--students 30] [--assignment A ...] [--workers N] [--dir FOLDER]
+                                   [--dask [--dask-workers 1,2,4]]
 
 Builds a synthetic class (every student submits every assignment: our solutions, one in
 five with the first function wrong) in two identical course copies, then, one after the
@@ -10,6 +11,14 @@ other on this machine:
    per assignment, notebooks one after the other, no isolation, no feedback);
 2. ours: `python -m autograder.grade` (one worker per core by default, each kernel in its
    sandbox), without feedback so both do the same work (`--feedback` to include it).
+
+With `--dask` it then grades fresh copies of the same class on a Dask LocalCluster
+(`--cluster local`) with the pool's number of workers (the engine's overhead against the
+pool) and with each of `--dask-workers` worker processes. For every run of ours it
+measures the grader's own cost per job, which no number of machines divides: merging the
+result into the gradebook and course folders (merge.merge) and, on Dask, unpacking the
+returned outputs (parcel.unpack); from these and the time per job it estimates how long
+1,000 students take on N machines.
 
 It prints both wall times, the speed-up ratio, and per notebook the time spent outside
 the kernel's own work: wall time per notebook (stock) or per job (ours) minus the time the
@@ -23,6 +32,8 @@ assignments x (time to run one notebook) for stock, and less for ours.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -33,7 +44,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import collect, grade, summary, synthetic
+from . import cluster, collect, grade, merge, parcel, summary, synthetic
 from .course import Course
 
 
@@ -83,6 +94,76 @@ def run_stock(course: Course, assignments: list[str]) -> float:
     return time.monotonic() - started
 
 
+@contextlib.contextmanager
+def timed(module, name: str, seconds: list[float]):
+    """Append the duration of every call of module.name to seconds while inside."""
+    original = getattr(module, name)
+
+    def measured(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - started)
+    setattr(module, name, measured)
+    try:
+        yield seconds
+    finally:
+        setattr(module, name, original)
+
+
+def run_ours(course: Course, options: grade.Options) -> dict:
+    """Grade the course: the wall time, the time spent running jobs (after the cluster has
+    started; with its workers' set-up), the mean time per job, the grader's own per job (ms)."""
+    merges, unpacks, grading = [], [], []
+    started = time.monotonic()
+    with timed(merge, "merge", merges), timed(parcel, "unpack", unpacks), timed(grade, "run_jobs", grading), \
+            timed(cluster, "run_jobs", grading):
+        grade.grade(course, options)
+    wall = time.monotonic() - started
+    jobs = len(merges)
+    timings = [r.timing for r in summary.results(course, course.assignments()) if r.timing.get("job_seconds")]
+    return {"seconds": round(wall, 1), "grading_seconds": round(sum(grading), 1), "jobs": jobs,
+            "job_seconds": round(statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings), 2),
+            "merge_ms": round(1000 * sum(merges) / max(1, jobs), 1),
+            "unpack_ms": round(1000 * sum(unpacks) / max(1, jobs), 1)}
+
+
+def run_dask(pristine: Path, folder: Path, options: grade.Options, counts: list[int]) -> list[dict]:
+    """Grade fresh copies of the class on Dask LocalClusters of so many worker processes."""
+    runs = []
+    for count in counts:
+        copy = folder / f"dask-{count}"
+        if copy.exists():
+            shutil.rmtree(copy)
+        course = Course(shutil.copytree(pristine, copy))
+        print(f"ours on a Dask LocalCluster (--cluster local) of {count} workers ...", flush=True)
+        local = dataclasses.replace(options, workers=count, engine=grade.Engine(kind="local"))
+        runs.append({"engine": "dask local", "workers": count, **run_ours(course, local)})
+        print(f"  {runs[-1]['seconds']:.0f} s")
+    return runs
+
+
+def engine_table(runs: list[dict]) -> str:
+    """The engines' runs, and what they imply for 1,000 students on N machines."""
+    lines = [f"{'engine':<12} {'workers':>7} {'wall s':>7} {'grading s':>9} {'job s':>6} {'jobs/min':>8} "
+             f"{'merge ms/job':>12} {'unpack ms/job':>13}"]
+    for run in runs:
+        rate = 60 * run["jobs"] / run["grading_seconds"]
+        lines.append(f"{run['engine']:<12} {run['workers']:>7} {run['seconds']:>7.1f} {run['grading_seconds']:>9.1f} "
+                     f"{run['job_seconds']:>6.2f} {rate:>8.1f} {run['merge_ms']:>12.1f} {run['unpack_ms']:>13.1f}")
+    lines.append("(wall: the whole command; grading: running the jobs, after the cluster has started; "
+                 "jobs/min: while grading; job: one job's wall time)")
+    dask = [r for r in runs if r["engine"] == "dask local"] or runs
+    job = min(dask, key=lambda r: r["workers"])["job_seconds"]  # the least contended: one job per machine's core
+    grader = statistics.mean(r["merge_ms"] + r["unpack_ms"] for r in dask) / 1000
+    lines.append(f"\n1,000 students x 1 assignment on N machines of C single-threaded workers: about "
+                 f"max(1000 x {job:.2f} s / (N x C), 1000 x {grader * 1000:.0f} ms) = "
+                 f"max({1000 * job / 60:.0f} min / (N x C), {1000 * grader / 60:.1f} min): the grader merges one "
+                 f"job at a time, so beyond N x C = {job / max(grader, 1e-9):.0f} workers more machines do not help")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
@@ -90,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=0, help="for ours (default: one per core)")
     parser.add_argument("--dir", default="/tmp/regcourse-benchmark")
     parser.add_argument("--feedback", action="store_true", help="let ours write feedback too")
+    parser.add_argument("--dask", action="store_true",
+                        help="also grade the class on a Dask LocalCluster (--cluster local) and compare engines")
+    parser.add_argument("--dask-workers", default="1,2,4", help="worker processes of each Dask run (default: %(default)s)")
     parser.add_argument("--course", default=str(Course().root))
     args = parser.parse_args(argv)
     source = Course(args.course)
@@ -97,9 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.dir)
     print(f"building {args.students} students x {len(assignments)} assignments ({', '.join(assignments)}) in {folder}")
     stock = build_class(source, folder / "stock", assignments, args.students)
-    if (folder / "ours").exists():
-        shutil.rmtree(folder / "ours")
+    for copy in ("ours", "pristine"):
+        if (folder / copy).exists():
+            shutil.rmtree(folder / copy)
     ours = Course(shutil.copytree(stock.root, folder / "ours"))  # its nbgrader_config.py points at itself
+    if args.dask:
+        shutil.copytree(stock.root, folder / "pristine")
     notebooks = args.students * len(assignments)
     load_before = os.getloadavg()
 
@@ -108,10 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {t_stock:.0f} s")
 
     print("ours: python -m autograder.grade ...", flush=True)
-    started = time.monotonic()
     options = grade.Options(workers=args.workers, quiet=True, feedback=args.feedback)
-    grade.grade(ours, options)
-    t_ours = time.monotonic() - started
+    first = run_ours(ours, options)
+    t_ours = first["seconds"]
     print(f"  {t_ours:.0f} s")
 
     results = summary.results(ours, assignments)
@@ -122,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
     start = statistics.mean(t["kernel_start_seconds"] for t in timings)
     workers = args.workers or os.cpu_count()
+    runs = [{"engine": "pool", "workers": workers, **first}] + run_dask(
+        folder / "pristine", folder, options, sorted({workers, *map(int, args.dask_workers.split(","))})) \
+        if args.dask else []
     report = {
         "students": args.students, "assignments": assignments, "notebooks": notebooks, "workers": workers,
         "cores": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
@@ -136,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
             "ours_autograde_seconds": round(statistics.mean(t.get("autograde_seconds", 0) for t in timings), 2),
             "ours_outside_kernel_work_seconds": round(job - cell, 2),
             "ours_kernel_start_seconds": round(start, 2),
+            "ours_merge_ms": first["merge_ms"],
         },
+        "engines": runs,
         "feedback_included": args.feedback,
     }
     (folder / "benchmark.json").write_text(json.dumps(report, indent=1))
@@ -148,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
           f"  running the cells: stock {p['stock_cell_seconds']} s, ours {p['ours_cell_seconds']} s\n"
           f"  outside the kernel's own work: stock {p['stock_outside_kernel_work_seconds']} s, "
           f"ours {p['ours_outside_kernel_work_seconds']} s (of which kernel start {p['ours_kernel_start_seconds']} s)\n"
-          f"full report: {folder / 'benchmark.json'}")
+          f"  the grader merging it: {p['ours_merge_ms']} ms\n"
+          + (f"\nengines (each on a fresh copy of the class):\n{engine_table(runs)}\n" if runs else "")
+          + f"full report: {folder / 'benchmark.json'}")
     return 0
 
 

@@ -202,14 +202,14 @@ def run(jobdir: Path, zygote: str | None = None) -> JobResult:
     return _finish(jobdir, result, started)
 
 
-def failed_result(jobdir: Path, reason: str) -> JobResult:
+def failed_result(jobdir: Path, reason: str, kind: IssueKind = IssueKind.GRADER_ERROR) -> JobResult:
     """The result of a job whose process could not finish (killed, crashed): written by the
     grader, so that the submission still gets a row, a zero, the reason and a feedback page."""
     jobdir = Path(jobdir)
     spec = json.loads((jobdir / "job.json").read_text())
     template = _template(jobdir, spec)
     result = JobResult(spec["student"], spec["assignment"], spec["fingerprint"], status=Status.ERROR,
-                       isolated=spec["isolate"], issues=[Issue(IssueKind.GRADER_ERROR, reason)],
+                       isolated=spec["isolate"], issues=[Issue(kind, reason)],
                        tasks=outcome.zero_tasks(template, spec["assignment"], needs_manual_grade=True))
     pages = jobdir / "course" / "feedback" / result.student / result.assignment
     shutil.rmtree(pages, ignore_errors=True)

@@ -99,57 +99,68 @@ class _MainNotReimported:
             self.main.__file__ = self.path
 
 
-def _kill(process) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # the job and what it started in its group
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.join(5)
+class JobProcess:
+    """One job in a process of its own, forked from the forkserver, in its own process group,
+    killed with everything it started when it runs past its deadline (seconds)."""
+
+    def __init__(self, job: Job, deadline: float, zygote: str | None = None):
+        from . import job as job_module
+
+        self.job, self.deadline, self.reason = job, deadline, None
+        (job.folder / "result.json").unlink(missing_ok=True)
+        self.process = _context().Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid(), zygote),
+                                          name=f"grade {job.student} {job.assignment}")
+        with _MainNotReimported():
+            self.process.start()
+        self.started = time.monotonic()
+
+    def ended(self) -> bool:
+        """Whether the job has ended, by itself or killed at its deadline."""
+        if not self.process.is_alive():
+            self.process.join()
+            if self.process.exitcode != 0:
+                self.reason = f"the grading process ended with status {self.process.exitcode} (see the job's job.log)"
+            return True
+        if time.monotonic() - self.started > self.deadline:
+            self.kill()
+            self.reason = f"grading took longer than {self.deadline:.0f} s and was stopped"
+            return True
+        return False
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the job and what it started in its group
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.join(5)
+
+    def result(self) -> JobResult:
+        """The ended job's result: the one it wrote, else a failed one with the reason."""
+        from . import job as job_module
+
+        result = read_result(self.job) or job_module.failed_result(self.job.folder, self.reason or "the job wrote no result")
+        result.timing["wall_seconds"] = round(time.monotonic() - self.started, 3)  # from its process's start to its end
+        return result
 
 
 def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress: Progress,
              zygote: str | None = None) -> bool:
     """Run jobs in worker processes; call on_result(job, result) as each ends, in this
     process. Returns False if interrupted."""
-    from . import job as job_module
-
-    ctx = _context()
-    pending, running = deque(jobs), {}
+    pending, running = deque(jobs), []
     try:
         while pending or running:
             while pending and len(running) < workers:
-                job = pending.popleft()
-                (job.folder / "result.json").unlink(missing_ok=True)
-                process = ctx.Process(target=job_module.run_in_process, args=(str(job.folder), os.getpid(), zygote),
-                                      name=f"grade {job.student} {job.assignment}")
-                with _MainNotReimported():
-                    process.start()
-                running[process] = (job, time.monotonic())
+                running.append(JobProcess(pending.popleft(), deadline, zygote))
             time.sleep(0.2)
-            for process, (job, started) in list(running.items()):
-                reason = None
-                if not process.is_alive():
-                    process.join()
-                    if process.exitcode != 0:
-                        reason = f"the grading process ended with status {process.exitcode} (see {job.folder / 'job.log'})"
-                elif time.monotonic() - started > deadline:
-                    _kill(process)
-                    reason = f"grading took longer than {deadline:.0f} s and was stopped"
-                else:
-                    continue
-                del running[process]
-                result = read_result(job)
-                if result is None:
-                    result = job_module.failed_result(job.folder, reason or "the job wrote no result")
-                # from starting its process to its end, as seen by this process
-                result.timing["wall_seconds"] = round(time.monotonic() - started, 3)
-                on_result(job, result)
+            for process in [p for p in running if p.ended()]:
+                running.remove(process)
+                result = process.result()
+                on_result(process.job, result)
                 progress.finished(result, len(running))
             progress.tick(len(running))
     except KeyboardInterrupt:
         for process in running:
-            _kill(process)
+            process.kill()
         return False
     return True
-
-

@@ -36,6 +36,7 @@ class IssueKind(str, Enum):
     NOT_RUN = "not_run"
     # the grader's own trouble
     GRADER_ERROR = "grader_error"
+    WORKER_LOST = "worker_lost"  # every Dask worker that ran the job died (cluster.py)
     FEEDBACK_ERROR = "feedback_error"
     FEEDBACK_WITHHELD = "feedback_withheld"
 

@@ -50,9 +50,10 @@ class KernelZygote:
         home = os.path.join(self.folder, "home")
         os.makedirs(home)
         with open(log, "w") as messages:
+            # its stdin is a pipe from this process: it ends when this process is gone (`_exit_with_parent`)
             self.process = subprocess.Popen([sys.executable, "-m", "autograder.warm", self.address],
                                             env=_environment(home), stdout=subprocess.PIPE, stderr=messages,
-                                            stdin=subprocess.DEVNULL, cwd=PACKAGE_ROOT, text=True)
+                                            stdin=subprocess.PIPE, cwd=PACKAGE_ROOT, text=True)
         self._ready = None
 
     def ready(self) -> str | None:
@@ -63,6 +64,7 @@ class KernelZygote:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.process.stdin.close()
         subprocess.run(["rm", "-rf", self.folder], check=False)
 
     def __enter__(self):
@@ -80,9 +82,17 @@ def _environment(home: str) -> dict:
     return env
 
 
+def _exit_with_parent() -> None:
+    """End the zygote when the process that started it is gone (killed too), which closes its stdin."""
+    while os.read(0, 4096):  # the file descriptor, no buffer's lock that a fork could inherit held
+        pass
+    os._exit(0)
+
+
 def serve(address: str) -> None:
-    """The zygote's loop: a forked keeper per request, until it is killed."""
+    """The zygote's loop: a forked keeper per request, until it is killed or its parent is gone."""
     import importlib
+    import threading
     for name in PRELOAD:
         importlib.import_module(name)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -90,6 +100,7 @@ def serve(address: str) -> None:
     os.chmod(address, 0o600)
     listener.listen(16)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the system
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
@@ -107,6 +118,7 @@ def _keeper(request: dict, conn: socket.socket, fds: list[int]) -> None:
     code = 125
     try:
         lifeline, stdout, stderr = fds
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # not the zygote's pipe from the grader
         os.dup2(stdout, 1)
         os.dup2(stderr, 2)
         os.setsid()
