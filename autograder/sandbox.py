@@ -127,13 +127,14 @@ def bwrap_path() -> str | None:
 def bwrap_arguments(spec: dict) -> list[str]:
     """bwrap's command line for the spec (everything before the kernel's command)."""
     args = [spec["bwrap"], *NAMESPACES, "--die-with-parent", "--hostname", "sandbox"]
+    # /tmp first: what the kernel reads may live under it (a course cloned into /tmp)
+    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", str(spec["tmp_bytes"]), "--tmpfs", "/tmp"]
     args += _folders(spec["readonly"])
     for path in spec["readonly"]:
         if os.path.islink(path):
             args += ["--symlink", os.readlink(path), path]
         else:
             args += ["--ro-bind", path, path]
-    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", str(spec["tmp_bytes"]), "--tmpfs", "/tmp"]
     args += _folders([HOME, spec["workdir"], spec["ipc_dir"]])
     args += ["--bind", spec["home_copy"], HOME, "--bind", spec["work_copy"], spec["workdir"],
              "--bind", spec["ipc_dir"], spec["ipc_dir"], "--chdir", spec["workdir"]]

@@ -123,7 +123,7 @@ def test_it_runs_as_nobody_alone_in_its_namespaces(probe):
 
 
 def test_it_sees_and_changes_nothing_of_the_course(probe):
-    report, _, secret_file, outside, _ = probe
+    report, _, secret_file, outside = probe
     for path in (str(secret_file), str(outside)):
         assert report["visible"][path] is False and report["writes"][path] != "written"
     assert secret_file.read_text() == "original" and not outside.exists()
