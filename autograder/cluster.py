@@ -11,8 +11,10 @@ templates travel once per worker inside the worker plugin, and the outputs come 
 the task's result; with --shared-dir the workers grade the job folders in place.
 
 A worker that dies mid-job is replaced and its job run again elsewhere (the scheduler's
-`distributed.scheduler.allowed-failures`, 3 by default); a job that kills every worker it
-runs on gets an error result with the reason, 0 points, and the run goes on. A task that
+`distributed.scheduler.allowed-failures`, 3 by default). The scheduler counts a worker's
+death against every task the worker held, also one waiting behind the task that killed it,
+so a job declared lost is submitted once more; one that kills every worker it runs on again
+gets an error result with the reason, 0 points, and the run goes on. A task that
 fails (a worker that cannot isolate, other grader code) is retried once, then reported the
 same way.
 """
@@ -111,6 +113,10 @@ class _Running:
         return min(pending, self.threads)
 
 
+def _lost_with_its_worker(future) -> bool:
+    return future.status == "error" and isinstance(future.exception(), KilledWorker)
+
+
 def _result(future, job: Job) -> JobResult:
     """The job's result from its finished task: its outputs unpacked into its folder, or
     an error result with the reason when it could not be graded."""
@@ -136,18 +142,19 @@ def run_jobs(client: Client, jobs: list[Job], templates: dict[str, Path], deadli
     digests = {assignment: _digest(data) for assignment, data in packed.items()}
     plugin = worker.GradingWorker({digests[a]: data for a, data in packed.items()}, isolate, warm, worker.code_digest())
     client.register_plugin(plugin)
-    futures = {}
+    def submit(job: Job):
+        key = f"grade-{job.assignment}-{job.student}-{uuid.uuid4().hex[:8]}"
+        if shared_dir:
+            return client.submit(worker.grade_in_place, str(job.folder), job.fingerprint, deadline,
+                                 key=key, retries=RETRIES)
+        return client.submit(worker.grade_parcel, parcel.pack(job.folder, worker.INPUTS),
+                             digests[job.assignment], deadline, keep_scratch, key=key, retries=RETRIES)
+
+    futures, resubmitted = {}, set()
     try:
         for job in jobs:
             (job.folder / "result.json").unlink(missing_ok=True)
-            key = f"grade-{job.assignment}-{job.student}-{uuid.uuid4().hex[:8]}"
-            if shared_dir:
-                future = client.submit(worker.grade_in_place, str(job.folder), job.fingerprint, deadline,
-                                       key=key, retries=RETRIES)
-            else:
-                future = client.submit(worker.grade_parcel, parcel.pack(job.folder, worker.INPUTS),
-                                       digests[job.assignment], deadline, keep_scratch, key=key, retries=RETRIES)
-            futures[future] = job
+            futures[submit(job)] = job
         running = _Running(client)
         while futures:
             time.sleep(0.2)
@@ -157,6 +164,12 @@ def run_jobs(client: Client, jobs: list[Job], templates: dict[str, Path], deadli
                     print(f"\nthe Dask cluster cancelled the job of {job.student} {job.assignment} "
                           "(its scheduler went away?)", file=sys.stderr)
                     return False
+                if _lost_with_its_worker(future) and job.folder not in resubmitted:
+                    # a dead worker counts against every task it held, also those waiting behind
+                    # the one that killed it: give the job one more round before calling it lost
+                    resubmitted.add(job.folder)
+                    futures[submit(job)] = job
+                    continue
                 result = _result(future, job)
                 on_result(job, result)
                 progress.finished(result, running(len(futures)))
