@@ -10,24 +10,18 @@ import sys
 import pytest
 
 from autograder import sandbox
+from sandbox_probe import HELPERS
 
 AVAILABLE, WHY = sandbox.isolation_available()
 needs_isolation = pytest.mark.skipif(not AVAILABLE, reason=f"no isolation on this machine: {WHY}")
 
-PROBE = r"""
-import json, os, socket, sys, resource
+PROBE = HELPERS + r"""
+import resource
 targets = json.loads(sys.argv[1])
 host_port, other_socket = int(sys.argv[2]), sys.argv[3]
 report = {"uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd(),
           "pids": sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
           "env": sorted(os.environ), "data_limit": resource.getrlimit(resource.RLIMIT_DATA)[0]}
-def attempt(path):
-    try:
-        with open(path, 'ab') as f:
-            f.write(b'PWNED')
-        return 'written'
-    except OSError as e:
-        return type(e).__name__
 report["visible"] = {p: os.path.exists(p) for p in targets}
 report["writes"] = {p: attempt(p) for p in targets}
 open('mine.txt', 'w').write('in my own folder')
@@ -42,14 +36,6 @@ try:
     report["big_allocation"] = 'allowed'
 except MemoryError:
     report["big_allocation"] = 'MemoryError'
-def connect(family, address):
-    try:
-        with socket.socket(family, socket.SOCK_STREAM) as s:
-            s.settimeout(3)
-            s.connect(address)
-        return 'connected'
-    except OSError as e:
-        return type(e).__name__
 report["network"] = {"grader's localhost": connect(socket.AF_INET, ("127.0.0.1", host_port)),
                      "internet": connect(socket.AF_INET, ("1.1.1.1", 53)),
                      "another kernel's socket": connect(socket.AF_UNIX, other_socket)}

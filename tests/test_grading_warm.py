@@ -12,28 +12,14 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from autograder import sandbox, warm
+from sandbox_probe import HELPERS
 
 pytestmark = [pytest.mark.slow,  # starts warm kernels
               pytest.mark.skipif(not (warm.available(isolate=True) and sandbox.isolation_available()[0]),
                                  reason="warm isolated kernels need Linux and root")]
 
-PROBE = r"""
-import json, os, socket, time
-def attempt(path):
-    try:
-        with open(path, 'ab') as f:
-            f.write(b'PWNED')
-        return 'written'
-    except OSError as e:
-        return type(e).__name__
-def connect(family, address):
-    try:
-        with socket.socket(family, socket.SOCK_STREAM) as s:
-            s.settimeout(3)
-            s.connect(address)
-        return 'connected'
-    except OSError as e:
-        return type(e).__name__
+PROBE = HELPERS + r"""
+import time
 try:
     initial = open('/proc/self/environ', 'rb').read().decode()
 except OSError as e:
