@@ -5,6 +5,7 @@ result, in this process, as the job ends (it merges them: the single writer)."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import signal
@@ -68,9 +69,11 @@ class Progress:
 
 def _context():
     ctx = multiprocessing.get_context("forkserver")
-    # every worker starts with nbgrader, its HTML exporter (feedback) and TensorFlow (for the
-    # checker) imported; no TensorFlow operation runs before the fork
-    ctx.set_forkserver_preload(["autograder.job", "nbconvert.exporters.html", "keras"])
+    # every worker starts with nbgrader, its HTML exporter (feedback), TensorFlow and what the
+    # tests import (for the checker), and the gradebook's SQLite driver imported; no TensorFlow
+    # operation runs before the fork
+    ctx.set_forkserver_preload(["autograder.job", "nbconvert.exporters.html", "keras", "sklearn.datasets",
+                                "sklearn.linear_model", "sqlalchemy.dialects.sqlite"])
     return ctx
 
 
@@ -152,7 +155,7 @@ def run_jobs(jobs: list[Job], workers: int, deadline: float, on_result, progress
         while pending or running:
             while pending and len(running) < workers:
                 running.append(JobProcess(pending.popleft(), deadline, zygote))
-            time.sleep(0.2)
+            multiprocessing.connection.wait([p.process.sentinel for p in running], timeout=0.2)  # until one ends
             for process in [p for p in running if p.ended()]:
                 running.remove(process)
                 result = process.result()

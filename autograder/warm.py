@@ -35,7 +35,10 @@ from pathlib import Path
 
 from . import namespaces, sandbox
 
-PRELOAD = ("numpy", "keras", "ipykernel.kernelapp", "regcourse.checks", "regcourse.channel.serve")
+# what a kernel needs, and what ipykernel imports while it starts one (its debugger, IPython's history)
+PRELOAD = ("numpy", "keras", "ipykernel.kernelapp", "regcourse.checks", "regcourse.channel.serve",
+           "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger", "IPython.extensions.storemagic",
+           "tornado.platform.asyncio", "sqlite3")
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where `-m autograder.warm` is found
 MAX_MESSAGE = 1 << 20
 
