@@ -9,7 +9,7 @@ other on this machine:
 
 1. stock: `nbgrader autograde <assignment>` once per assignment, sequentially (one process
    per assignment, notebooks one after the other, no isolation, no feedback);
-2. ours: `python -m autograder.grade` (one worker per core by default, each kernel in its
+2. ours: `python -m autograder.grade` (one worker per core and one more by default, each kernel in its
    sandbox), without feedback so both do the same work (`--feedback` to include it).
 
 With `--dask` it then grades fresh copies of the same class on a Dask LocalCluster
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--assignment", action="append", default=[], help="default: every released assignment")
-    parser.add_argument("--workers", type=int, default=0, help="for ours (default: one per core)")
+    parser.add_argument("--workers", type=int, default=0, help="for ours (default: one per core and one more)")
     parser.add_argument("--dir", default="/tmp/regcourse-benchmark")
     parser.add_argument("--feedback", action="store_true", help="let ours write feedback too")
     parser.add_argument("--dask", action="store_true",
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     stock_cell = mean_cell_seconds(stock)
     job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
     start = statistics.mean(t["kernel_start_seconds"] for t in timings)
-    workers = args.workers or os.cpu_count()
+    workers = args.workers or grade.default_workers(options.engine)
     runs = [{"engine": "pool", "workers": workers, **first}] + run_dask(
         folder / "pristine", folder, options, sorted({workers, *map(int, args.dask_workers.split(","))})) \
         if args.dask else []
