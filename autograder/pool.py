@@ -69,11 +69,7 @@ class Progress:
 
 def _context():
     ctx = multiprocessing.get_context("forkserver")
-    # every worker starts with nbgrader, its HTML exporter (feedback), TensorFlow and what the
-    # tests import (for the checker), and the gradebook's SQLite driver imported; no TensorFlow
-    # operation runs before the fork
-    ctx.set_forkserver_preload(["autograder.job", "nbconvert.exporters.html", "keras", "sklearn.datasets",
-                                "sklearn.linear_model", "sqlalchemy.dialects.sqlite"])
+    ctx.set_forkserver_preload(["autograder.preload"])  # what every job process starts with
     return ctx
 
 
