@@ -21,7 +21,8 @@ returned outputs (parcel.unpack); from these and the time per job it estimates h
 1,000 students take on N machines.
 
 It prints both wall times, the speed-up ratio, and per notebook the time spent outside
-the kernel's own work: wall time per notebook (stock) or per job (ours) minus the time the
+the kernel's own work (ours: also with one job at a time, grading one student's notebooks,
+since jobs sharing the cores each take longer): wall time per notebook (stock) or per job (ours) minus the time the
 kernel spent running cells, read from the timestamps nbclient records in every executed
 cell, and (ours) the time the checker spent running the test cells (so: process start,
 imports, copying, nbgrader's sanitizing, sandbox and kernel start and shutdown, saving
@@ -82,6 +83,19 @@ def cell_seconds(notebook: Path) -> float:
 
 def mean_cell_seconds(course: Course) -> float:
     return statistics.mean(cell_seconds(p) for p in course.autograded.glob("*/*/*.ipynb"))
+
+
+def per_notebook(course: Course, assignments: list[str]) -> dict:
+    """Mean times per notebook of a graded course's jobs: wall, running the cells (the kernel's
+    cells plus the test cells, which the checker runs while the kernel answers its calls),
+    the rest, and the kernel's start."""
+    timings = [r.timing for r in summary.results(course, assignments) if r.timing.get("job_seconds")]
+    job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
+    cell = mean_cell_seconds(course) + statistics.mean(t.get("checker_seconds", 0) for t in timings)
+    return {"job_seconds": round(job, 2), "cell_seconds": round(cell, 2),
+            "outside_kernel_work_seconds": round(job - cell, 2),
+            "autograde_seconds": round(statistics.mean(t.get("autograde_seconds", 0) for t in timings), 2),
+            "kernel_start_seconds": round(statistics.mean(t["kernel_start_seconds"] for t in timings), 2)}
 
 
 def run_stock(course: Course, assignments: list[str]) -> float:
@@ -181,10 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.dir)
     print(f"building {args.students} students x {len(assignments)} assignments ({', '.join(assignments)}) in {folder}")
     stock = build_class(source, folder / "stock", assignments, args.students)
-    for copy in ("ours", "pristine"):
+    for copy in ("ours", "pristine", "alone"):
         if (folder / copy).exists():
             shutil.rmtree(folder / copy)
     ours = Course(shutil.copytree(stock.root, folder / "ours"))  # its nbgrader_config.py points at itself
+    alone = Course(shutil.copytree(stock.root, folder / "alone"))
+    for student in sorted(alone.submitted.iterdir())[1:]:  # one student: each notebook graded alone
+        shutil.rmtree(student)
     if args.dask:
         shutil.copytree(stock.root, folder / "pristine")
     notebooks = args.students * len(assignments)
@@ -200,13 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     t_ours = first["seconds"]
     print(f"  {t_ours:.0f} s")
 
-    results = summary.results(ours, assignments)
-    timings = [r.timing for r in results if r.timing.get("job_seconds")]
-    # the kernel's cells, plus the test cells, which the checker runs (the kernel answering its calls)
-    cell = mean_cell_seconds(ours) + statistics.mean(t.get("checker_seconds", 0) for t in timings)
+    print("ours, one job at a time (one student's notebooks) ...", flush=True)
+    run_ours(alone, dataclasses.replace(options, workers=1))
     stock_cell = mean_cell_seconds(stock)
-    job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
-    start = statistics.mean(t["kernel_start_seconds"] for t in timings)
     workers = args.workers or grade.default_workers(options.engine)
     runs = [{"engine": "pool", "workers": workers, **first}] + run_dask(
         folder / "pristine", folder, options, sorted({workers, *map(int, args.dask_workers.split(","))})) \
@@ -221,10 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             "stock_wall_seconds": round(t_stock / notebooks, 2),
             "stock_cell_seconds": round(stock_cell, 2),
             "stock_outside_kernel_work_seconds": round(t_stock / notebooks - stock_cell, 2),
-            "ours_job_seconds": round(job, 2), "ours_cell_seconds": round(cell, 2),
-            "ours_autograde_seconds": round(statistics.mean(t.get("autograde_seconds", 0) for t in timings), 2),
-            "ours_outside_kernel_work_seconds": round(job - cell, 2),
-            "ours_kernel_start_seconds": round(start, 2),
+            "ours": per_notebook(ours, assignments), "ours_alone": per_notebook(alone, assignments),
             "ours_merge_ms": first["merge_ms"],
         },
         "engines": runs,
@@ -232,13 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     (folder / "benchmark.json").write_text(json.dumps(report, indent=1))
     p = report["per_notebook"]
+    ours_p, alone_p = p["ours"], p["ours_alone"]
     print(f"\nspeed-up: {report['speedup']}x ({t_stock:.0f} s stock vs {t_ours:.0f} s ours, {workers} workers on "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before)\n"
-          f"per notebook, wall: stock {p['stock_wall_seconds']} s, ours {p['ours_job_seconds']} s per job "
-          f"({workers} at a time)\n"
-          f"  running the cells: stock {p['stock_cell_seconds']} s, ours {p['ours_cell_seconds']} s\n"
+          f"per notebook, wall: stock {p['stock_wall_seconds']} s, ours {ours_p['job_seconds']} s per job "
+          f"({workers} at a time), {alone_p['job_seconds']} s alone\n"
+          f"  running the cells: stock {p['stock_cell_seconds']} s, ours {ours_p['cell_seconds']} s "
+          f"({alone_p['cell_seconds']} s alone)\n"
           f"  outside the kernel's own work: stock {p['stock_outside_kernel_work_seconds']} s, "
-          f"ours {p['ours_outside_kernel_work_seconds']} s (of which kernel start {p['ours_kernel_start_seconds']} s)\n"
+          f"ours {ours_p['outside_kernel_work_seconds']} s ({alone_p['outside_kernel_work_seconds']} s alone; "
+          f"of which kernel start {alone_p['kernel_start_seconds']} s)\n"
           f"  the grader merging it: {p['ours_merge_ms']} ms\n"
           + (f"\nengines (each on a fresh copy of the class):\n{engine_table(runs)}\n" if runs else "")
           + f"full report: {folder / 'benchmark.json'}")
