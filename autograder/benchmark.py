@@ -85,12 +85,22 @@ def mean_cell_seconds(course: Course) -> float:
     return statistics.mean(cell_seconds(p) for p in course.autograded.glob("*/*/*.ipynb"))
 
 
-def per_notebook(course: Course, assignments: list[str]) -> dict:
+def job_timings(course: Course) -> list[dict]:
+    """The timings of every graded job of the course."""
+    return [r.timing for r in summary.results(course, course.assignments()) if r.timing.get("job_seconds")]
+
+
+def mean_job_seconds(timings: list[dict]) -> float:
+    """A job's mean wall time, from its process's start to its end."""
+    return statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
+
+
+def per_notebook(course: Course) -> dict:
     """Mean times per notebook of a graded course's jobs: wall, running the cells (the kernel's
     cells plus the test cells, which the checker runs while the kernel answers its calls),
     the rest, and the kernel's start."""
-    timings = [r.timing for r in summary.results(course, assignments) if r.timing.get("job_seconds")]
-    job = statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings)
+    timings = job_timings(course)
+    job = mean_job_seconds(timings)
     cell = mean_cell_seconds(course) + statistics.mean(t.get("checker_seconds", 0) for t in timings)
     return {"job_seconds": round(job, 2), "cell_seconds": round(cell, 2),
             "outside_kernel_work_seconds": round(job - cell, 2),
@@ -136,9 +146,8 @@ def run_ours(course: Course, options: grade.Options) -> dict:
         grade.grade(course, options)
     wall = time.monotonic() - started
     jobs = len(merges)
-    timings = [r.timing for r in summary.results(course, course.assignments()) if r.timing.get("job_seconds")]
     return {"seconds": round(wall, 1), "grading_seconds": round(sum(grading), 1), "jobs": jobs,
-            "job_seconds": round(statistics.mean(t.get("wall_seconds", t["job_seconds"]) for t in timings), 2),
+            "job_seconds": round(mean_job_seconds(job_timings(course)), 2),
             "merge_ms": round(1000 * sum(merges) / max(1, jobs), 1),
             "unpack_ms": round(1000 * sum(unpacks) / max(1, jobs), 1)}
 
@@ -234,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             "stock_wall_seconds": round(t_stock / notebooks, 2),
             "stock_cell_seconds": round(stock_cell, 2),
             "stock_outside_kernel_work_seconds": round(t_stock / notebooks - stock_cell, 2),
-            "ours": per_notebook(ours, assignments), "ours_alone": per_notebook(alone, assignments),
+            "ours": per_notebook(ours), "ours_alone": per_notebook(alone),
             "ours_merge_ms": first["merge_ms"],
         },
         "engines": runs,

@@ -91,7 +91,6 @@ def _has_submission(gb, student: str, assignment: str) -> bool:
         return False
 
 
-
 def default_workers(engine: Engine) -> int:
     """Jobs at a time: on a batch queue, one per core of a batch job; here, one per core and
     one more, because a job leaves its core idle while its kernel starts and stops and while

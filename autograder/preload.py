@@ -4,8 +4,9 @@ once, and each job process is a fork of it.
 It imports nbgrader and the job's code, nbconvert's HTML exporter (feedback), TensorFlow and
 Keras and what the tests import (for the checker), and the gradebook's SQLite driver, without
 running a TensorFlow operation (a fork must not inherit TensorFlow's threads), and makes what
-every job would make again (below). Then it freezes the garbage collector's view of those ~600,000 objects: a job's full collection no
-longer walks them (it took 0.3 s of every job, and copied the pages it touched).
+every job would make again (below). Then it freezes the garbage collector's view of those
+~600,000 objects: a job's full collection no longer walks them (it took 0.3 s of every job,
+and copied the pages it touched).
 """
 import gc
 

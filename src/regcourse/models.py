@@ -54,7 +54,7 @@ def _build_training_state(model: keras.Model, split: Split) -> None:
     0.17 s less per model on the course's networks, the same training. A model Keras cannot
     build this way is left to `fit`, which reports what is wrong with it.
     """
-    if model.built and getattr(model, "compiled", False):
+    if model.built and model.compiled:
         try:
             model._symbolic_build(data_batch=(split.x_train[:1], split.y_train[:1]))  # noqa: SLF001
         except Exception:  # noqa: BLE001 - fit says what is wrong
